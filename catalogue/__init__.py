@@ -1,0 +1,1 @@
+"""The searchable catalogue: organisations, listings, people and community resources."""

@@ -1,0 +1,107 @@
+"""Settings from environment variables, one class per environment.
+
+`APP_ENV` picks the class: ``development`` (the default, safe for a laptop),
+``production`` (refuses to start without a real SECRET_KEY) or ``testing``.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", ROOT / "instance"))
+
+DEV_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'supportmarket.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE_DIR / "search-index")
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    SIGNIN_RATE_LIMIT = os.environ.get("SIGNIN_RATE_LIMIT", "10 per 5 minutes")
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per 15 minutes")
+
+    # Mail: "console" writes messages to the log (and keeps them in memory for the
+    # developer outbox); "smtp" sends them through MAIL_SERVER.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Support Market <no-reply@support-market.local>")
+
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")  # e.g. a localstripe URL in tests
+
+    PASSWORD_RESET_MAX_AGE_SECONDS = 60 * 60
+    INVITATION_MAX_AGE_SECONDS = 14 * 24 * 60 * 60
+    # argon2id cost; lowered in tests only.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    PROXY_FIX = _bool("PROXY_FIX")
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def check(cls) -> None:
+        if not os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY") == DEV_SECRET_KEY:
+            raise RuntimeError("SECRET_KEY must be set to a long random value outside development.")
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    WTF_CSRF_ENABLED = True
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    RATELIMIT_STORAGE_URI = "memory://"
+    SIGNIN_RATE_LIMIT = "5 per minute"
+    PASSWORD_RESET_RATE_LIMIT = "3 per minute"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    name = (name or os.environ.get("APP_ENV") or "development").lower()
+    try:
+        cls = CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None
+    if hasattr(cls, "check"):
+        cls.check()
+    return cls

@@ -1,0 +1,73 @@
+"""Support Market: the application factory."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+import config as app_config
+
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None, env: str | None = None) -> Flask:
+    env = env or ("testing" if test_config and test_config.get("TESTING") else None)
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(app_config.INSTANCE_DIR),
+        instance_relative_config=False,
+    )
+    app.config.from_object(app_config.config_for(env))
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(ROOT / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+
+    from . import models  # noqa: F401  (every table registered before migrations look)
+    from . import errors, web
+    from .accounts import views as account_views
+    from .admin import views as admin_views
+    from .holders import views as holder_views
+    from .home import views as home_views
+    from .cli import init_app as init_cli
+
+    errors.init_app(app)
+    web.init_app(app)
+    app.register_blueprint(home_views.bp)
+    app.register_blueprint(account_views.bp)
+    app.register_blueprint(holder_views.bp)
+    app.register_blueprint(admin_views.bp)
+    init_cli(app)
+    return app

@@ -1,0 +1,1 @@
+"""People who sign in, and the roles they hold in each council."""

@@ -1,0 +1,57 @@
+"""Account forms, rendered with GOV.UK Frontend widgets."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput, GovCheckboxesInput
+from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+
+from catalogue.models import ORGANISATION_KINDS
+
+from .passwords import MIN_LENGTH
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email address", widget=GovTextInput(), validators=[InputRequired("Enter your email address"), Email("Enter an email address like name@example.com")])
+    password = PasswordField("Password", widget=GovPasswordInput(), validators=[InputRequired("Enter your password")])
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email address", widget=GovTextInput(), validators=[InputRequired("Enter your email address"), Email("Enter an email address like name@example.com")])
+    submit = SubmitField("Send me a link", widget=GovSubmitInput())
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("New password", widget=GovPasswordInput(), description=f"At least {MIN_LENGTH} characters. A few unusual words together work well.",
+                             validators=[InputRequired("Enter a new password"), Length(min=MIN_LENGTH, message=f"Your password must be at least {MIN_LENGTH} characters long")])
+    confirm = PasswordField("Type the new password again", widget=GovPasswordInput(),
+                            validators=[InputRequired("Type the new password again"), EqualTo("password", "The two passwords do not match")])
+    submit = SubmitField("Save password", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField("Current password", widget=GovPasswordInput(), validators=[InputRequired("Enter your current password")])
+
+
+class DetailsForm(FlaskForm):
+    name = StringField("Your name", widget=GovTextInput(), validators=[InputRequired("Enter your name"), Length(max=200)])
+    phone = StringField("Phone number (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=40)])
+    submit = SubmitField("Save details", widget=GovSubmitInput())
+
+
+class RegisterOrganisationForm(FlaskForm):
+    kind = RadioField("What are you?", widget=GovRadioInput(), choices=[(k, v) for k, v in ORGANISATION_KINDS.items() if k != "council_service"],
+                      validators=[InputRequired("Choose what kind of organisation you are")])
+    organisation_name = StringField("Name of your organisation or business", widget=GovTextInput(),
+                                    description="If you are a self-employed personal assistant, use your own name.",
+                                    validators=[InputRequired("Enter the name of your organisation"), Length(max=200)])
+    summary = TextAreaField("What you do, in a sentence or two (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=1000)])
+    councils = SelectMultipleField("Which council areas do you work in?", widget=GovCheckboxesInput(), coerce=int,
+                                   validators=[InputRequired("Choose at least one council area")])
+    person_name = StringField("Your name", widget=GovTextInput(), validators=[InputRequired("Enter your name"), Length(max=200)])
+    email = EmailField("Your email address", widget=GovTextInput(), validators=[InputRequired("Enter your email address"), Email("Enter an email address like name@example.com")])
+    phone = StringField("Phone number (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=40)])
+    password = PasswordField("Choose a password", widget=GovPasswordInput(), description=f"At least {MIN_LENGTH} characters.",
+                             validators=[InputRequired("Choose a password"), Length(min=MIN_LENGTH, message=f"Your password must be at least {MIN_LENGTH} characters long")])
+    submit = SubmitField("Register", widget=GovSubmitInput())

@@ -1,0 +1,130 @@
+"""Account rules: creating users, signing in, resets, invitations, registration."""
+from __future__ import annotations
+
+from flask import url_for
+
+from .. import clock, mail
+from ..errors import DomainError
+from ..events import service as events
+from ..extensions import db
+from . import roles as R
+from .models import RoleGrant, User
+from .passwords import hash_password, password_problem, verify_password
+from .tokens import INVITATION, RESET, make_token, read_token
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
+
+
+def create_user(email: str, name: str, password: str | None = None, phone: str | None = None) -> User:
+    """Add a user (caller commits). Without a password the user must be invited."""
+    email = normalise_email(email)
+    if find_by_email(email):
+        raise DomainError("An account with that email address already exists.")
+    user = User(email=email, name=name.strip(), phone=phone)
+    if password:
+        _set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def grant_role(user: User, role: str, council=None, organisation=None) -> RoleGrant:
+    if role not in R.ALL:
+        raise DomainError(f"Unknown role {role!r}.")
+    for grant in user.grants:
+        if grant.role == role and grant.council_id == getattr(council, "id", None) and grant.organisation_id == getattr(organisation, "id", None):
+            return grant
+    grant = RoleGrant(role=role, council=council, organisation=organisation)
+    user.grants.append(grant)
+    db.session.flush()
+    return grant
+
+
+def _set_password(user: User, password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise DomainError(problem)
+    user.password_hash = hash_password(password)
+    user.password_set_at = clock.now()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the email and password match an active account, else None."""
+    user = find_by_email(email)
+    if user is None:
+        verify_password(None, password)
+        return None
+    if not user.is_active_account or not verify_password(user.password_hash, password):
+        return None
+    user.last_signed_in_at = clock.now()
+    events.record("account.signed_in", actor=user, obj=user)
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise DomainError("Your current password is not right")
+    _set_password(user, new)
+    events.record("account.password_changed", actor=user, obj=user)
+    db.session.commit()
+
+
+def update_details(user: User, name: str, phone: str | None) -> None:
+    user.name = name.strip()
+    user.phone = (phone or "").strip() or None
+    events.record("account.details_changed", actor=user, obj=user)
+    db.session.commit()
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the account exists. Says nothing either way, to protect privacy."""
+    user = find_by_email(email)
+    if user is None or not user.is_active_account:
+        return
+    link = url_for("accounts.reset_password", token=make_token(user, RESET), _external=True)
+    mail.send(
+        user.email,
+        "Reset your Support Market password",
+        f"Hello {user.name},\n\nUse this link to choose a new password. It works once, for one hour:\n{link}\n\n"
+        "If you did not ask for this, you can ignore this email: your password has not changed.",
+    )
+    events.record("account.reset_requested", obj=user)
+    db.session.commit()
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = read_token(token, RESET)
+    _set_password(user, new_password)
+    events.record("account.password_reset", actor=user, obj=user)
+    db.session.commit()
+    return user
+
+
+def send_invitation(user: User, invited_by: User | None = None) -> str:
+    """Email (or re-email) an invitation link to set a password; returns the link."""
+    user.invited_at = clock.now()
+    link = url_for("accounts.accept_invitation", token=make_token(user, INVITATION), _external=True)
+    inviter = f" {invited_by.name} has set up an account for you." if invited_by else ""
+    mail.send(
+        user.email,
+        "You have been invited to Support Market",
+        f"Hello {user.name},\n\n{inviter.strip()} Use this link to choose your password and sign in. "
+        f"It works for 14 days:\n{link}\n\nIf you need help, reply to this email or call your council.",
+    )
+    events.record("account.invited", actor=invited_by, obj=user)
+    return link
+
+
+def accept_invitation(token: str, new_password: str) -> User:
+    user = read_token(token, INVITATION)
+    _set_password(user, new_password)
+    events.record("account.invitation_accepted", actor=user, obj=user)
+    db.session.commit()
+    return user

@@ -1,0 +1,154 @@
+"""Sign in and out, password reset, invitations, account settings, registration. Thin: rules live in service.py."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from catalogue import organisations
+from catalogue.models import Organisation
+
+from ..councils.models import Council
+from ..errors import DomainError
+from ..extensions import db, limiter
+from . import service
+from .forms import ChangePasswordForm, DetailsForm, ForgotPasswordForm, NewPasswordForm, RegisterOrganisationForm, SignInForm
+from .tokens import INVITATION, RESET, TokenError, read_token
+
+bp = Blueprint("accounts", __name__)
+
+
+def _signin_limit() -> str:
+    return current_app.config["SIGNIN_RATE_LIMIT"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+
+
+def _safe_next(target: str | None) -> str:
+    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("home.index")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_signin_limit, methods=["POST"])
+@limiter.limit(_signin_limit, methods=["POST"], key_func=lambda: "signin:" + (request.form.get("email") or "").strip().lower())
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    problem = None
+    if form.validate_on_submit():
+        user = service.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        problem = "The email address or password is not right. Check them and try again."
+    return render_template("accounts/sign_in.html", form=form, problem=problem, title="Sign in"), (401 if problem else 200)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        service.request_password_reset(form.email.data)
+        return render_template("accounts/reset_sent.html", email=form.email.data, title="Check your email")
+    return render_template("accounts/forgot_password.html", form=form, title="Reset your password")
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_password(token: str):
+    return _choose_password(token, RESET, service.reset_password, "Choose a new password")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    return _choose_password(token, INVITATION, service.accept_invitation, "Choose your password")
+
+
+def _choose_password(token: str, purpose: str, action, title: str):
+    try:
+        user = read_token(token, purpose)
+    except TokenError as error:
+        return render_template("accounts/bad_link.html", message=error.message, title="This link does not work"), 400
+    form = NewPasswordForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            user = action(token, form.password.data)
+        except (DomainError, TokenError) as error:
+            problem = error.message
+        else:
+            login_user(user)
+            flash("Your password has been saved and you are signed in.", "success")
+            return redirect(url_for("home.index"))
+    return render_template("accounts/choose_password.html", form=form, problem=problem, title=title, user=user)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def settings():
+    details = DetailsForm(prefix="details", obj=current_user)
+    password = ChangePasswordForm(prefix="password")
+    problem = None
+    if request.method == "POST":
+        if "details-submit" in request.form and details.validate():
+            service.update_details(current_user, details.name.data, details.phone.data)
+            flash("Your details have been saved.", "success")
+            return redirect(url_for("accounts.settings"))
+        if "password-submit" in request.form and password.validate():
+            try:
+                service.change_password(current_user, password.current.data, password.password.data)
+            except DomainError as error:
+                problem = error.message
+            else:
+                flash("Your password has been changed.", "success")
+                return redirect(url_for("accounts.settings"))
+    form = details if details.errors else password if password.errors else None
+    return render_template("accounts/settings.html", details=details, password=password, form=form, problem=problem, title="Your account")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    form = RegisterOrganisationForm()
+    councils = db.session.scalars(db.select(Council).order_by(Council.name)).all()
+    form.councils.choices = [(c.id, c.name) for c in councils]
+    problem = None
+    if form.validate_on_submit():
+        chosen = [c for c in councils if c.id in set(form.councils.data)]
+        try:
+            organisation = organisations.register(
+                organisation_name=form.organisation_name.data, kind=form.kind.data, councils=chosen,
+                person_name=form.person_name.data, email=form.email.data, password=form.password.data,
+                phone=form.phone.data, summary=form.summary.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            user = service.find_by_email(form.email.data)
+            login_user(user)
+            return redirect(url_for("accounts.registered", organisation_id=organisation.id))
+    return render_template("accounts/register.html", form=form, problem=problem, title="Register as a provider or community group")
+
+
+@bp.get("/register/done/<int:organisation_id>")
+@login_required
+def registered(organisation_id: int):
+    from ..policy import require
+
+    organisation = db.session.get(Organisation, organisation_id)
+    require(current_user, "organisation.view_private", organisation)
+    return render_template("accounts/registered.html", organisation=organisation, title="Registration received")

@@ -1,0 +1,81 @@
+"""Council administration: deciding on organisations, reading the event log."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from catalogue import organisations
+from catalogue.models import OrganisationApproval
+
+from ..errors import DomainError
+from ..events.models import Event
+from ..extensions import db
+from ..policy import require
+from ..web import current_council
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class DecisionForm(FlaskForm):
+    status = RadioField("Your decision", widget=GovRadioInput(), validators=[InputRequired("Choose a decision")],
+                        choices=[("approved", "Approve: their listings can be shown in this council's area"),
+                                 ("rejected", "Reject"), ("suspended", "Suspend")])
+    reason = TextAreaField("Reason (the organisation will read this)", widget=GovTextArea(),
+                           description="Needed when you reject or suspend.", validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+
+def _council_admin():
+    council = current_council()
+    if council is None:
+        abort(403)
+    require(current_user, "council.administer", council)
+    return council
+
+
+@bp.get("/organisations")
+@login_required
+def organisations_index():
+    council = _council_admin()
+    approvals = db.session.scalars(
+        db.select(OrganisationApproval).filter_by(council_id=council.id).order_by(OrganisationApproval.status, OrganisationApproval.created_at)
+    ).all()
+    return render_template("admin/organisations.html", approvals=approvals, council=council, title="Organisations")
+
+
+@bp.route("/organisations/<int:approval_id>", methods=["GET", "POST"])
+@login_required
+def decide(approval_id: int):
+    approval = db.session.get(OrganisationApproval, approval_id)
+    if approval is None:
+        abort(404)
+    require(current_user, "organisation.decide_approval", approval)
+    form = DecisionForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            organisations.decide(current_user, approval, form.status.data, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            flash(f"{approval.organisation.name}: {approval.status}.", "success")
+            return redirect(url_for("admin.organisations_index"))
+    return render_template("admin/decide.html", approval=approval, form=form, problem=problem, title=f"Decide: {approval.organisation.name}")
+
+
+@bp.get("/events")
+@login_required
+def events():
+    council = current_council()
+    if council is None:
+        abort(403)
+    require(current_user, "council.events", council)
+    page = max(1, request.args.get("page", 1, type=int))
+    rows = db.paginate(db.select(Event).filter_by(council_id=council.id).order_by(Event.occurred_at.desc(), Event.id.desc()),
+                       page=page, per_page=50, max_per_page=100, error_out=False)
+    return render_template("admin/events.html", rows=rows, council=council, title="Event log")

@@ -1,0 +1,1 @@
+"""Budgets: plan periods, amounts and (later) the ledger."""

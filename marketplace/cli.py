@@ -1,0 +1,19 @@
+"""Command-line jobs: ``flask --app wsgi demo load`` and friends. Each is safe to re-run."""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Create (or refresh) the demo councils, users and budget holders."""
+    from . import demo
+
+    demo.load(echo=click.echo)
+
+
+def init_app(app) -> None:
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,1 @@
+"""Councils are tenants: each has its own rules, stored as data."""

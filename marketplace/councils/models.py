@@ -1,0 +1,53 @@
+"""A council and its rules. Rules are data on the council, never `if council == ...`."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..clock import now
+from ..extensions import db
+from ..types import UTCDateTime
+
+PAYMENT_CYCLES = ("four_weekly", "monthly")
+MONEY_MODELS = ("earmarked", "global")
+
+
+class Council(db.Model):
+    __tablename__ = "councils"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    brand_colour: Mapped[str] = mapped_column(String(7), default="#1d70b8")
+    # Ordered ladder of [{"level": "care_coordinator", "max_weekly_pence": 25000}, ...]; last has no limit.
+    approval_limits: Mapped[list] = mapped_column(JSON, default=list)
+    panel_for_mental_health: Mapped[bool] = mapped_column(Boolean, default=False)
+    receipt_threshold_pence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    audit_tiers: Mapped[list] = mapped_column(JSON, default=list)
+    underspend_rule: Mapped[dict] = mapped_column(JSON, default=dict)
+    review_schedule: Mapped[dict] = mapped_column(JSON, default=dict)
+    payment_cycle: Mapped[str] = mapped_column(String(20), default="four_weekly")
+    money_model: Mapped[str] = mapped_column(String(20), default="earmarked")
+    contribution_share: Mapped[float | None] = mapped_column(Float, nullable=True)
+    assumptions: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    def __repr__(self) -> str:
+        return f"<Council {self.slug}>"
+
+    @property
+    def money_is_earmarked(self) -> bool:
+        """True when plan money is set aside per outcome; False when it is one global sum."""
+        return self.money_model == "earmarked"
+
+    def approval_level_for(self, weekly_pence: int, *, mental_health: bool = False) -> str:
+        """The lowest level allowed to approve ``weekly_pence`` a week under this council's ladder."""
+        if mental_health and self.panel_for_mental_health:
+            return "panel"
+        for step in self.approval_limits:
+            limit = step.get("max_weekly_pence")
+            if limit is None or weekly_pence <= limit:
+                return step["level"]
+        return "panel"

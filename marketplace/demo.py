@@ -1,0 +1,215 @@
+"""Demo data: five councils, a user for every role, and 179 Stockport-like budget holders.
+
+Everything is keyed on natural keys (council slug, email, holder reference), so
+loading twice gives the same data. Budgets follow the Stockport pilot's spend per
+holder (mean £5,813, median £3,394; ``marketplace/data/stockport_budgets.json``)
+through a log-normal curve read at 179 evenly spaced quantiles: the middle holder
+gets the median exactly and the spread is tuned until the mean matches.
+"""
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from importlib import resources
+from statistics import NormalDist
+
+from catalogue.models import Organisation, OrganisationApproval
+
+from . import clock
+from .accounts import roles as R
+from .accounts import service as accounts
+from .accounts.models import User
+from .accounts.passwords import verify_password
+from .budgets.models import BudgetPeriod
+from .councils.service import upsert_councils
+from .extensions import db
+from .holders.models import Delegation, Holder
+
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_COUNCIL = "aldermoor"
+PLAN_YEAR = (date(2026, 4, 1), date(2027, 3, 31))
+
+# Postcode districts used for each fictional council's demo people (an assumption:
+# the councils are fictional, so these are just plausible districts).
+COUNCIL_DISTRICTS = {
+    "aldermoor": ["SK1", "SK2", "SK3", "SK4", "SK5", "SK6", "SK7"],
+    "birchley": ["BL1", "BL2", "BL3", "BL4"],
+    "coldwater": ["CW1", "CW2", "CW3"],
+    "dunmere": ["DN1", "DN2", "DN3", "DN4", "DN5"],
+    "eskbridge": ["EX1", "EX2", "EX4", "EX8"],
+}
+
+FIRST_NAMES = ["Sam", "Alex", "Jo", "Priya", "Tom", "Aisha", "Chris", "Maria", "David", "Fatima", "Liam", "Grace",
+               "Mohammed", "Ellen", "Kofi", "Siobhan", "Raj", "Hannah", "Owen", "Zainab", "Peter", "Chloe", "Imran"]
+LAST_NAMES = ["Taylor", "Khan", "Smith", "Okafor", "Jones", "Patel", "Murphy", "Williams", "Nowak", "Brown", "Ahmed",
+              "Evans", "Hughes", "Clarke", "Begum", "Walsh", "Green", "Roberts", "Singh", "Lewis", "Kelly"]
+
+# (email, name, role, council slugs) for one person in every role.
+DEMO_USERS = [
+    ("holder@example.com", "Sam Taylor", R.HOLDER, ["aldermoor"]),
+    ("representative@example.com", "Pat Taylor", R.REPRESENTATIVE, ["aldermoor"]),
+    ("broker@example.com", "Bea Broker", R.BROKER, ["aldermoor", "birchley"]),
+    ("provider@example.com", "Owen Provider", R.PROVIDER_ADMIN, []),
+    ("staff@example.com", "Sara Staff", R.PROVIDER_STAFF, []),
+    ("pa@example.com", "Paula Assistant", R.PERSONAL_ASSISTANT, []),
+    ("community@example.com", "Colin Community", R.COMMUNITY_GROUP, []),
+    ("coordinator@example.com", "Cath Coordinator", R.CARE_COORDINATOR, ["aldermoor", "birchley"]),
+    ("manager@example.com", "Tariq Manager", R.TEAM_MANAGER, ["aldermoor"]),
+    ("finance@example.com", "Fiona Finance", R.FINANCE_OFFICER, ["aldermoor"]),
+    ("commissioner@example.com", "Chris Commissioner", R.COMMISSIONER, ["aldermoor"]),
+    ("admin@example.com", "Ada Administrator", R.ADMINISTRATOR, ["aldermoor", "birchley", "coldwater", "dunmere", "eskbridge"]),
+]
+
+DEMO_ORGANISATIONS = [
+    # (name, kind, owner email, owner role, approved in, pending in)
+    ("Brightside Care", "provider", "provider@example.com", R.PROVIDER_ADMIN, ["aldermoor", "birchley"], []),
+    ("Paula Assistant PA", "personal_assistant", "pa@example.com", R.PERSONAL_ASSISTANT, ["aldermoor"], []),
+    ("Aldermoor Walking Group", "community_group", "community@example.com", R.COMMUNITY_GROUP, ["aldermoor"], []),
+    ("New Horizons Support", "micro_provider", "pending@example.com", R.PROVIDER_ADMIN, [], ["aldermoor"]),
+]
+
+
+def stockport_figures() -> dict:
+    text = resources.files("marketplace.data").joinpath("stockport_budgets.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def stockport_budgets_pounds(count: int | None = None) -> list[int]:
+    """``count`` annual budgets in whole pounds whose median and mean match the Stockport pilot."""
+    figures = stockport_figures()
+    count = count or figures["holders_total"]
+    median = figures["spend_per_holder_gbp"]["whole_pilot"]["median"]
+    mean = figures["spend_per_holder_gbp"]["whole_pilot"]["mean"]
+    normal = NormalDist()
+    quantiles = [normal.inv_cdf((i + 0.5) / count) for i in range(count)]
+
+    def sample(sigma: float) -> list[float]:
+        return [median * math.exp(sigma * z) for z in quantiles]
+
+    low, high = 0.01, 3.0
+    for _ in range(60):  # bisection on the spread until the sample mean is the pilot's mean
+        sigma = (low + high) / 2
+        if sum(sample(sigma)) / count < mean:
+            low = sigma
+        else:
+            high = sigma
+    return [int(round(v)) for v in sample((low + high) / 2)]
+
+
+def load(echo=print) -> dict:
+    """Create or update all demo data; returns the demo users' emails by role."""
+    councils = {c.slug: c for c in upsert_councils()}
+    users = {}
+    for email, name, role, slugs in DEMO_USERS:
+        user = _user(email, name)
+        for slug in slugs:
+            accounts.grant_role(user, role, councils[slug])
+        users[role] = user
+    _user("pending@example.com", "Nia Newcomer")
+
+    for name, kind, owner_email, owner_role, approved, pending in DEMO_ORGANISATIONS:
+        organisation = db.session.scalar(db.select(Organisation).filter_by(name=name))
+        if organisation is None:
+            organisation = Organisation(name=name, kind=kind, email=owner_email)
+            db.session.add(organisation)
+            db.session.flush()
+        accounts.grant_role(accounts.find_by_email(owner_email), owner_role, organisation=organisation)
+        if name == "Brightside Care":
+            accounts.grant_role(users[R.PROVIDER_STAFF], R.PROVIDER_STAFF, organisation=organisation)
+        for slug, status in [(s, "approved") for s in approved] + [(s, "pending") for s in pending]:
+            if organisation.approval_in(councils[slug].id) is None:
+                db.session.add(OrganisationApproval(organisation=organisation, council_id=councils[slug].id, status=status,
+                                                    decided_by=users[R.ADMINISTRATOR] if status == "approved" else None))
+        db.session.flush()
+
+    holders = _stockport_holders(councils[DEMO_COUNCIL], users)
+    _delegate(holders[0], users[R.REPRESENTATIVE], "representative", ["view", "order"], users[R.HOLDER])
+    for holder in holders[:12]:
+        _delegate(holder, users[R.BROKER], "broker", ["view", "order", "approve_invoices"], users[R.CARE_COORDINATOR])
+    for slug, council in councils.items():
+        if slug != DEMO_COUNCIL:
+            _small_council(council, users)
+    db.session.commit()
+    echo(f"Loaded {len(councils)} councils and {len(holders)} budget holders in {councils[DEMO_COUNCIL].name}.")
+    echo(f"Every demo account's password is: {DEMO_PASSWORD}")
+    for email, name, role, _ in DEMO_USERS:
+        echo(f"  {R.LABELS[role]:<32} {email}")
+    echo(f"  {'Provider awaiting approval':<32} pending@example.com")
+    return {role: user.email for role, user in users.items()}
+
+
+def _user(email: str, name: str) -> User:
+    user = accounts.find_by_email(email)
+    if user is None:
+        user = accounts.create_user(email, name, password=DEMO_PASSWORD)
+    elif not verify_password(user.password_hash, DEMO_PASSWORD):
+        user.password_hash = None
+        accounts._set_password(user, DEMO_PASSWORD)
+    return user
+
+
+def _stockport_holders(council, users) -> list[Holder]:
+    budgets = stockport_budgets_pounds()
+    # Shuffle deterministically so budget size does not follow the holder number.
+    order = sorted(range(len(budgets)), key=lambda i: (i * 7919) % len(budgets))
+    districts = COUNCIL_DISTRICTS[council.slug]
+    holders = []
+    for n, index in enumerate(order):
+        reference = f"ALD-{n + 1:04d}"
+        holder = db.session.scalar(db.select(Holder).filter_by(reference=reference))
+        if holder is None:
+            name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[(n * 5) % len(LAST_NAMES)]}"
+            holder = Holder(council_id=council.id, reference=reference, name=name)
+            db.session.add(holder)
+        if n == 0:
+            holder.name = users[R.HOLDER].name
+            holder.user = users[R.HOLDER]
+            holder.about_me = ("I like being outdoors and I want to get back to swimming. "
+                               "Mornings are hard for me, so please call after 11.")
+            holder.accessibility_needs = "Phone calls after 11am, please."
+        holder.postcode_district = districts[n % len(districts)]
+        holder.preferred_contact = ["email", "phone", "letter", "text"][n % 4]
+        holder.mental_health = True  # the Stockport pilot was a mental-health pilot
+        holder.date_of_birth = date(1947 + (n * 37) % 61, 1 + n % 12, 1 + n % 28)  # ages 18 to 79
+        holder.named_contact = users[R.CARE_COORDINATOR]
+        db.session.flush()
+        _budget(holder, budgets[index] * 100, n)
+        holders.append(holder)
+    return holders
+
+
+def _budget(holder: Holder, approved_pence: int, n: int) -> BudgetPeriod:
+    period = db.session.scalar(db.select(BudgetPeriod).filter_by(holder_id=holder.id, starts_on=PLAN_YEAR[0]))
+    if period is None:
+        period = BudgetPeriod(holder_id=holder.id, council_id=holder.council_id, starts_on=PLAN_YEAR[0], ends_on=PLAN_YEAR[1])
+        db.session.add(period)
+    period.approved_annual_budget_pence = approved_pence
+    period.indicative_budget_pence = int(math.ceil(approved_pence / 5000) * 5000)
+    # Aldermoor: 51% direct payments (003:646-671); the rest managed accounts or council-managed (assumed split).
+    period.deployment_option = "direct_payment" if n % 100 < 51 else ("managed_account" if n % 2 else "council_managed")
+    return period
+
+
+def _delegate(holder, delegate, kind, rights, recorded_by) -> None:
+    existing = db.session.scalar(db.select(Delegation).filter_by(holder_id=holder.id, delegate_id=delegate.id, kind=kind, revoked_at=None))
+    if existing is None:
+        db.session.add(Delegation(holder=holder, delegate=delegate, kind=kind, rights=rights, starts_on=PLAN_YEAR[0],
+                                  consent_recorded_by=recorded_by, consent_note="Demo data"))
+    else:
+        existing.rights = rights
+
+
+def _small_council(council, users) -> None:
+    """Three holders in each of the other councils, so every tenant has someone in it."""
+    districts = COUNCIL_DISTRICTS[council.slug]
+    for n in range(3):
+        reference = f"{council.slug[:3].upper()}-{n + 1:04d}"
+        holder = db.session.scalar(db.select(Holder).filter_by(reference=reference))
+        if holder is None:
+            holder = Holder(council_id=council.id, reference=reference,
+                            name=f"{FIRST_NAMES[(n + 7) % len(FIRST_NAMES)]} {LAST_NAMES[(n + 3) % len(LAST_NAMES)]}")
+            db.session.add(holder)
+        holder.postcode_district = districts[n % len(districts)]
+        db.session.flush()
+        _budget(holder, [2400, 5200, 9800][n] * 100, n)

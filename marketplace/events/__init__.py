@@ -1,0 +1,1 @@
+"""The event log: who did what, for whom, to which object, when."""

@@ -1,0 +1,1 @@
+"""Budget holders' records and the delegations that let others act for them."""

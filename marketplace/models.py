@@ -1,0 +1,8 @@
+"""Imports every model module so SQLAlchemy and Alembic see every table."""
+from catalogue import models as catalogue_models  # noqa: F401
+
+from .accounts import models as accounts_models  # noqa: F401
+from .budgets import models as budgets_models  # noqa: F401
+from .councils import models as councils_models  # noqa: F401
+from .events import models as events_models  # noqa: F401
+from .holders import models as holders_models  # noqa: F401

@@ -1,0 +1,164 @@
+"""The one authorisation policy: ``can(user, action, target)``.
+
+Every view, API endpoint and service that acts for a person asks this module. Each
+action maps to one rule function; tenancy (a council's staff act only in their own
+council) is checked inside the rules, so no caller has to remember it.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import abort
+
+from .accounts import roles as R
+
+Rule = Callable[[object, object], bool]
+_RULES: dict[str, Rule] = {}
+
+
+def rule(action: str):
+    def register(fn: Rule) -> Rule:
+        _RULES[action] = fn
+        return fn
+    return register
+
+
+def can(user, action: str, target=None) -> bool:
+    """May ``user`` do ``action`` to ``target``? Unknown actions are refused, never allowed."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    check = _RULES.get(action)
+    if check is None:
+        raise KeyError(f"no policy rule for action {action!r}")
+    return bool(check(user, target))
+
+
+def require(user, action: str, target=None) -> None:
+    """Abort with 403 (or 404 for a missing target) unless the policy allows."""
+    if target is None and action in _TARGETED:
+        abort(404)
+    if not can(user, action, target):
+        abort(403)
+
+
+def actions() -> list[str]:
+    return sorted(_RULES)
+
+
+# --- helpers ---------------------------------------------------------------
+
+def _staff(user, council_id, *roles) -> bool:
+    return any(g.role in roles and g.council_id == council_id for g in user.grants)
+
+
+def _own(user, holder) -> bool:
+    return holder.user_id is not None and holder.user_id == user.id
+
+
+def _delegated(user, holder, right: str) -> bool:
+    return any(d.delegate_id == user.id and d.allows(right) for d in holder.delegations)
+
+
+_CASEWORK = (R.CARE_COORDINATOR, R.TEAM_MANAGER, R.ADMINISTRATOR)
+
+
+# --- the holder's account ----------------------------------------------------
+
+@rule("holder.view")
+def _holder_view(user, holder) -> bool:
+    """The holder, anyone they delegated to, and their council's case and finance staff.
+    Commissioners never see individuals."""
+    return (_own(user, holder) or _delegated(user, holder, "view")
+            or _staff(user, holder.council_id, *_CASEWORK, R.FINANCE_OFFICER))
+
+
+@rule("holder.edit_record")
+def _holder_edit(user, holder) -> bool:
+    return _own(user, holder) or _delegated(user, holder, "manage") or _staff(user, holder.council_id, *_CASEWORK)
+
+
+@rule("holder.order")
+def _holder_order(user, holder) -> bool:
+    return _own(user, holder) or _delegated(user, holder, "order")
+
+
+@rule("holder.approve_invoices")
+def _holder_approve_invoices(user, holder) -> bool:
+    return _own(user, holder) or _delegated(user, holder, "approve_invoices")
+
+
+@rule("holder.manage_delegations")
+def _holder_manage_delegations(user, holder) -> bool:
+    """The holder gives consent themselves unless the council manages the account;
+    council case staff may record consent they were given (e.g. on paper)."""
+    if _staff(user, holder.council_id, *_CASEWORK):
+        return True
+    return _own(user, holder) and not holder.managed_by_council
+
+
+@rule("delegation.revoke")
+def _delegation_revoke(user, delegation) -> bool:
+    """Whoever may grant may revoke; a delegate may also step down."""
+    return delegation.delegate_id == user.id or _holder_manage_delegations(user, delegation.holder)
+
+
+# --- council-wide ------------------------------------------------------------
+
+@rule("holder.create")
+def _holder_create(user, council) -> bool:
+    """Holders are set up by their council, or by a broker working in that council."""
+    return _staff(user, council.id, *_CASEWORK, R.BROKER)
+
+
+@rule("caseload.view")
+def _caseload(user, _target=None) -> bool:
+    return any(g.role == R.BROKER for g in user.grants)
+
+
+@rule("council.staff_area")
+def _staff_area(user, council) -> bool:
+    return _staff(user, council.id, *R.COUNCIL_STAFF)
+
+
+@rule("council.reports")
+def _reports(user, council) -> bool:
+    return _staff(user, council.id, R.COMMISSIONER, R.ADMINISTRATOR)
+
+
+@rule("council.finance")
+def _finance(user, council) -> bool:
+    return _staff(user, council.id, R.FINANCE_OFFICER, R.ADMINISTRATOR)
+
+
+@rule("council.administer")
+def _administer(user, council) -> bool:
+    return _staff(user, council.id, R.ADMINISTRATOR)
+
+
+@rule("council.events")
+def _events(user, council) -> bool:
+    return _staff(user, council.id, R.ADMINISTRATOR)
+
+
+# --- organisations -------------------------------------------------------------
+
+@rule("organisation.manage")
+def _org_manage(user, organisation) -> bool:
+    return any(g.organisation_id == organisation.id and g.role in (R.PROVIDER_ADMIN, R.PERSONAL_ASSISTANT, R.COMMUNITY_GROUP)
+               for g in user.grants)
+
+
+@rule("organisation.view_private")
+def _org_view_private(user, organisation) -> bool:
+    """Staff of the organisation see its portal; admins of councils it applied to see its record."""
+    if any(g.organisation_id == organisation.id for g in user.grants):
+        return True
+    return any(_staff(user, a.council_id, R.ADMINISTRATOR) for a in organisation.approvals)
+
+
+@rule("organisation.decide_approval")
+def _org_decide(user, approval) -> bool:
+    return _staff(user, approval.council_id, R.ADMINISTRATOR)
+
+
+_TARGETED = {a for a in _RULES if a not in {"caseload.view"}}
