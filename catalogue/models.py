@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from datetime import date, timedelta
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import now
@@ -31,6 +33,13 @@ class Organisation(db.Model):
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
     website: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    areas_served: Mapped[list] = mapped_column(JSON, default=list)  # postcode districts
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    accessibility: Mapped[str | None] = mapped_column(Text, nullable=True)
+    cqc_location_id: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    cqc_rating: Mapped[str | None] = mapped_column(String(30), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     approvals: Mapped[list["OrganisationApproval"]] = relationship(back_populates="organisation", order_by="OrganisationApproval.id")
@@ -45,6 +54,9 @@ class Organisation(db.Model):
     def is_approved_in(self, council_id: int) -> bool:
         approval = self.approval_in(council_id)
         return approval is not None and approval.status == "approved"
+
+    def approved_council_ids(self) -> set[int]:
+        return {a.council_id for a in self.approvals if a.status == "approved"}
 
 
 class OrganisationApproval(db.Model):
@@ -65,3 +77,251 @@ class OrganisationApproval(db.Model):
     organisation: Mapped[Organisation] = relationship(back_populates="approvals")
     council = relationship("Council")
     decided_by = relationship("User")
+
+
+PRICE_UNITS = {
+    "hour": "an hour", "half_hour": "a half hour", "session": "a session", "day": "a day", "week": "a week",
+    "month": "a month", "item": "each", "membership": "a membership",
+}
+DELIVERY_MODES = {"home": "At your home", "venue": "At a venue", "online": "Online"}
+ACCESSIBILITY_FEATURES = {
+    "step_free": "Step-free access", "accessible_toilet": "Accessible toilet", "hearing_loop": "Hearing loop",
+    "bsl": "British Sign Language", "easy_read": "Easy read information", "quiet_space": "Quiet space",
+    "parking": "Accessible parking", "assistance_dogs": "Assistance dogs welcome",
+}
+LANGUAGES = {
+    "en": "English", "cy": "Welsh", "pl": "Polish", "ur": "Urdu", "pa": "Punjabi", "bn": "Bengali", "gu": "Gujarati",
+    "ar": "Arabic", "so": "Somali", "ro": "Romanian", "zh": "Chinese", "bsl": "British Sign Language",
+}
+DAYS = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}
+LISTING_KINDS = {"service": "Service", "person": "Person (personal assistant or peer broker)", "community": "Community resource"}
+LISTING_STATUSES = ("draft", "submitted", "published", "paused", "archived", "rejected")
+STALE_AFTER = timedelta(days=182)  # six months
+
+
+class Listing(db.Model):
+    """A service, a person (PA or peer broker) or a free community resource in the catalogue."""
+
+    __tablename__ = "listings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True, index=True)
+    # Community resources suggested by the public belong to the council that moderates them.
+    council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"), nullable=True, index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="service")
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    outcomes: Mapped[list] = mapped_column(JSON, default=list)
+    price_pence: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None or 0 means free
+    price_unit: Mapped[str] = mapped_column(String(20), default="hour")
+    vat_rate_percent: Mapped[int] = mapped_column(Integer, default=0)  # most care is VAT exempt
+    notice_hours: Mapped[int] = mapped_column(Integer, default=24)
+    cancellation_charge_percent: Mapped[int] = mapped_column(Integer, default=100)  # charged inside the notice period
+    delivery_modes: Mapped[list] = mapped_column(JSON, default=list)
+    areas: Mapped[list] = mapped_column(JSON, default=list)  # postcode districts served
+    venue_address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    days: Mapped[list] = mapped_column(JSON, default=list)
+    times: Mapped[str | None] = mapped_column(String(200), nullable=True)  # e.g. "9am to 5pm"
+    min_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    max_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    accessibility_features: Mapped[list] = mapped_column(JSON, default=list)
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    how_to_join: Mapped[str | None] = mapped_column(Text, nullable=True)  # community resources
+    contact: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    suggested_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    suggested_by_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    rating_average: Mapped[float | None] = mapped_column(nullable=True)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    stale_reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    council = relationship("Council")
+    council_prices: Mapped[list["CouncilPrice"]] = relationship(back_populates="listing", order_by="CouncilPrice.id")
+    person: Mapped["PersonProfile | None"] = relationship(back_populates="listing", uselist=False)
+    events: Mapped[list["CommunityEvent"]] = relationship(back_populates="listing", order_by="CommunityEvent.starts_on")
+    photos: Mapped[list["ListingPhoto"]] = relationship(back_populates="listing", order_by="ListingPhoto.id")
+
+    @property
+    def is_free(self) -> bool:
+        return not self.price_pence
+
+    @property
+    def provider_name(self) -> str:
+        if self.organisation is not None:
+            return self.organisation.name
+        return self.council.name if self.council is not None else ""
+
+    def is_stale(self, at: datetime | None = None) -> bool:
+        return (at or now()) - self.last_confirmed_at > STALE_AFTER
+
+    def agreed_price_for(self, council_id: int | None) -> "CouncilPrice | None":
+        if council_id is None:
+            return None
+        return next((p for p in self.council_prices if p.council_id == council_id and p.ended_at is None), None)
+
+
+class CouncilPrice(db.Model):
+    """A rate a council agreed with a provider for the people it funds (its private catalogue)."""
+
+    __tablename__ = "council_prices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    price_pence: Mapped[int] = mapped_column(Integer)
+    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    agreed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    listing: Mapped[Listing] = relationship(back_populates="council_prices")
+    council = relationship("Council")
+    agreed_by = relationship("User")
+
+
+class PriceChange(db.Model):
+    """Every change of a listing's public price or a council's agreed rate, kept forever."""
+
+    __tablename__ = "price_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"), nullable=True)  # None: the public price
+    old_pence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    new_pence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    unit: Mapped[str] = mapped_column(String(20))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    council = relationship("Council")
+    changed_by = relationship("User")
+
+
+class PriceAlert(db.Model):
+    """Raised for a council when a provider puts up a price the council had agreed."""
+
+    __tablename__ = "price_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    agreed_pence: Mapped[int] = mapped_column(Integer)
+    old_public_pence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    new_public_pence: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    listing = relationship("Listing")
+    council = relationship("Council")
+
+
+class PersonProfile(db.Model):
+    """A personal assistant or peer broker listed as a person."""
+
+    __tablename__ = "person_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), unique=True)
+    role: Mapped[str] = mapped_column(String(30), default="personal_assistant")  # or peer_broker
+    display_name: Mapped[str] = mapped_column(String(200))
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    dbs_checked_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    references_available: Mapped[bool] = mapped_column(Boolean, default=False)
+    lived_experience: Mapped[str | None] = mapped_column(Text, nullable=True)
+    availability: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+    listing: Mapped[Listing] = relationship(back_populates="person")
+
+
+class CommunityEvent(db.Model):
+    """When a community activity happens: once, or repeating weekly, fortnightly or monthly."""
+
+    __tablename__ = "community_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[str | None] = mapped_column(String(5), nullable=True)  # "10:30"
+    end_time: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    repeats: Mapped[str] = mapped_column(String(12), default="none")  # none | weekly | fortnightly | monthly
+    until: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    listing: Mapped[Listing] = relationship(back_populates="events")
+
+    def next_dates(self, after: date, count: int = 3) -> list[date]:
+        """The next ``count`` dates on or after ``after``."""
+        if self.repeats == "none":
+            return [self.starts_on] if self.starts_on >= after else []
+        dates, current, n = [], self.starts_on, 0
+        while len(dates) < count and n < 1000:
+            if self.until is not None and current > self.until:
+                break
+            if current >= after:
+                dates.append(current)
+            n += 1
+            if self.repeats == "weekly":
+                current = self.starts_on + timedelta(weeks=n)
+            elif self.repeats == "fortnightly":
+                current = self.starts_on + timedelta(weeks=2 * n)
+            else:
+                month = self.starts_on.month - 1 + n
+                year = self.starts_on.year + month // 12
+                day = min(self.starts_on.day, 28)
+                current = date(year, month % 12 + 1, day)
+        return dates
+
+
+class ListingPhoto(db.Model):
+    """A checked image (PNG, JPEG or WebP, at most 2 MB), stored in the database so every web node has it."""
+
+    __tablename__ = "listing_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    content_type: Mapped[str] = mapped_column(String(30))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    alt_text: Mapped[str] = mapped_column(String(300))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    listing: Mapped[Listing] = relationship(back_populates="photos")
+
+
+class SearchLog(db.Model):
+    """One search: where, what, with which filters, how many results, by which kind of person.
+    Never who: commissioners' market-gap reports are built on this."""
+
+    __tablename__ = "search_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"), nullable=True, index=True)
+    area: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    query: Mapped[str] = mapped_column(String(200), default="")
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    result_count: Mapped[int] = mapped_column(Integer)
+    searcher_role: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+
+
+class UnmetNeed(db.Model):
+    """"Tell us what you need": a person describes support they could not find."""
+
+    __tablename__ = "unmet_needs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"), nullable=True, index=True)
+    area: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    query: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    description: Mapped[str] = mapped_column(Text)
+    searcher_role: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

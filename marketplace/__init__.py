@@ -70,4 +70,8 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     app.register_blueprint(holder_views.bp)
     app.register_blueprint(admin_views.bp)
     init_cli(app)
+
+    import catalogue
+
+    catalogue.init_app(app)
     return app

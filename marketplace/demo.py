@@ -30,15 +30,6 @@ DEMO_PASSWORD = "demo-password-2026"
 DEMO_COUNCIL = "aldermoor"
 PLAN_YEAR = (date(2026, 4, 1), date(2027, 3, 31))
 
-# Postcode districts used for each fictional council's demo people (an assumption:
-# the councils are fictional, so these are just plausible districts).
-COUNCIL_DISTRICTS = {
-    "aldermoor": ["SK1", "SK2", "SK3", "SK4", "SK5", "SK6", "SK7"],
-    "birchley": ["BL1", "BL2", "BL3", "BL4"],
-    "coldwater": ["CW1", "CW2", "CW3"],
-    "dunmere": ["DN1", "DN2", "DN3", "DN4", "DN5"],
-    "eskbridge": ["EX1", "EX2", "EX4", "EX8"],
-}
 
 FIRST_NAMES = ["Sam", "Alex", "Jo", "Priya", "Tom", "Aisha", "Chris", "Maria", "David", "Fatima", "Liam", "Grace",
                "Mohammed", "Ellen", "Kofi", "Siobhan", "Raj", "Hannah", "Owen", "Zainab", "Peter", "Chloe", "Imran"]
@@ -130,8 +121,15 @@ def load(echo=print) -> dict:
     for slug, council in councils.items():
         if slug != DEMO_COUNCIL:
             _small_council(council, users)
+    from catalogue import demo as catalogue_demo
+    from catalogue.indexing import rebuild
+
+    listing_count = catalogue_demo.load(councils, users)
+    db.session.info["skip_search_sync"] = True  # rebuilt in one go below
     db.session.commit()
-    echo(f"Loaded {len(councils)} councils and {len(holders)} budget holders in {councils[DEMO_COUNCIL].name}.")
+    db.session.info.pop("skip_search_sync", None)
+    rebuild()
+    echo(f"Loaded {len(councils)} councils, {listing_count} catalogue listings and {len(holders)} budget holders in {councils[DEMO_COUNCIL].name}.")
     echo(f"Every demo account's password is: {DEMO_PASSWORD}")
     for email, name, role, _ in DEMO_USERS:
         echo(f"  {R.LABELS[role]:<32} {email}")
@@ -153,7 +151,7 @@ def _stockport_holders(council, users) -> list[Holder]:
     budgets = stockport_budgets_pounds()
     # Shuffle deterministically so budget size does not follow the holder number.
     order = sorted(range(len(budgets)), key=lambda i: (i * 7919) % len(budgets))
-    districts = COUNCIL_DISTRICTS[council.slug]
+    districts = council.postcode_districts
     holders = []
     for n, index in enumerate(order):
         reference = f"ALD-{n + 1:04d}"
@@ -202,7 +200,7 @@ def _delegate(holder, delegate, kind, rights, recorded_by) -> None:
 
 def _small_council(council, users) -> None:
     """Three holders in each of the other councils, so every tenant has someone in it."""
-    districts = COUNCIL_DISTRICTS[council.slug]
+    districts = council.postcode_districts
     for n in range(3):
         reference = f"{council.slug[:3].upper()}-{n + 1:04d}"
         holder = db.session.scalar(db.select(Holder).filter_by(reference=reference))

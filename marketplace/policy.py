@@ -161,4 +161,46 @@ def _org_decide(user, approval) -> bool:
     return _staff(user, approval.council_id, R.ADMINISTRATOR)
 
 
+@rule("organisation.manage_listings")
+def _org_manage_listings(user, organisation) -> bool:
+    """Everyone who works for the organisation, staff included, may look after its listings."""
+    return any(g.organisation_id == organisation.id and g.role in R.ORGANISATION_ROLES for g in user.grants)
+
+
+# --- listings and the council's catalogue ------------------------------------------
+
+@rule("listing.manage")
+def _listing_manage(user, listing) -> bool:
+    if listing.organisation_id is not None:
+        return _org_manage_listings(user, listing.organisation)
+    return listing.council_id is not None and _staff(user, listing.council_id, R.ADMINISTRATOR)
+
+
+@rule("listing.view_unpublished")
+def _listing_view_unpublished(user, listing) -> bool:
+    """Drafts, paused and archived listings: their own organisation and the councils that moderate them."""
+    if _listing_manage(user, listing):
+        return True
+    council_ids = {listing.council_id} if listing.council_id else set()
+    if listing.organisation is not None:
+        council_ids |= {a.council_id for a in listing.organisation.approvals}
+    return any(_staff(user, c, R.ADMINISTRATOR) for c in council_ids)
+
+
+@rule("community.moderate")
+def _community_moderate(user, listing) -> bool:
+    return listing.council_id is not None and _staff(user, listing.council_id, R.ADMINISTRATOR)
+
+
+@rule("council.agree_prices")
+def _agree_prices(user, council) -> bool:
+    """The commissioning team agrees rates; finance and administrators may too."""
+    return _staff(user, council.id, R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR)
+
+
+@rule("council.moderate")
+def _moderate(user, council) -> bool:
+    return _staff(user, council.id, R.ADMINISTRATOR)
+
+
 _TARGETED = {a for a in _RULES if a not in {"caseload.view"}}

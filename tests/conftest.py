@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
+from catalogue.search import get_index
 from marketplace import clock, create_app
 from marketplace.extensions import db, limiter
 
@@ -104,6 +105,7 @@ def _clean(request):
                 conn.execute(table.delete())
         limiter.reset()
         app.extensions["mail_outbox"] = []
+        get_index(app.config["SEARCH_INDEX_DIR"]).clear()
 
 
 @pytest.fixture

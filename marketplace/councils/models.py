@@ -32,6 +32,8 @@ class Council(db.Model):
     money_model: Mapped[str] = mapped_column(String(20), default="earmarked")
     contribution_share: Mapped[float | None] = mapped_column(Float, nullable=True)
     assumptions: Mapped[list] = mapped_column(JSON, default=list)
+    # The postcode districts the council covers; the catalogue is scoped to these.
+    postcode_districts: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     def __repr__(self) -> str:

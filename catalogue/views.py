@@ -1,0 +1,247 @@
+"""Public catalogue pages: search, a listing, an organisation, photos, community suggestions
+and "tell us what you need". They work without JavaScript."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from marketplace.councils.models import Council
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.money import MoneyParseError, parse_pounds
+from marketplace.policy import can
+from marketplace.web import current_council
+
+from . import community, demand, taxonomy
+from .forms import SuggestCommunityForm, UnmetNeedForm
+from .indexing import current_index
+from .listings import price_for
+from .models import (ACCESSIBILITY_FEATURES, DAYS, DELIVERY_MODES, LANGUAGES, LISTING_KINDS, Listing, ListingPhoto,
+                     Organisation)
+from .search import SORTS, SearchRequest, search
+
+bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
+
+FILTER_PARAMS = {"category": "categories", "outcome": "outcomes", "delivery": "delivery", "access": "accessibility",
+                 "lang": "languages", "day": "days", "kind": "kinds"}
+
+
+def viewer_council() -> Council | None:
+    """The council whose area and catalogue the viewer sees: theirs when signed in, else ?council=."""
+    council = current_council()
+    if council is None and request.args.get("council"):
+        council = db.session.scalar(db.select(Council).filter_by(slug=request.args["council"]))
+    return council
+
+
+def pricing_council(council: Council | None) -> Council | None:
+    """Agreed (private) rates are for people the council funds and its staff, never the public."""
+    if council is not None and current_user.is_authenticated and council.id in current_user.council_ids():
+        return council
+    return None
+
+
+def viewer_area(council: Council | None) -> tuple[str | None, str | None]:
+    """(area, problem): the district typed in, else the holder's own district."""
+    typed = request.args.get("area", "").strip()
+    if typed:
+        district = taxonomy.normalise_district(typed)
+        if district is None:
+            return None, "Enter the first part of a postcode, like SK4, or a full postcode"
+        return district, None
+    if "area" in request.args:  # the person cleared it on purpose
+        return None, None
+    if current_user.is_authenticated:
+        from marketplace.holders.service import holder_for_user
+
+        holder = holder_for_user(current_user)
+        if holder is not None and (council is None or holder.council_id == council.id):
+            return holder.postcode_district, None
+    return None, None
+
+
+def _pence_arg(name: str) -> tuple[int | None, str | None]:
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None, None
+    try:
+        return parse_pounds(text), None
+    except MoneyParseError as error:
+        return None, str(error)
+
+
+def build_request(council: Council | None, area: str | None) -> tuple[SearchRequest, list[str]]:
+    problems = []
+    price_min, problem = _pence_arg("price_min")
+    problems += [problem] if problem else []
+    price_max, problem = _pence_arg("price_max")
+    problems += [problem] if problem else []
+    allowed = {"categories": set(taxonomy.categories()), "outcomes": set(taxonomy.outcomes()),
+               "delivery": set(DELIVERY_MODES), "accessibility": set(ACCESSIBILITY_FEATURES),
+               "languages": set(LANGUAGES), "days": set(DAYS), "kinds": set(LISTING_KINDS)}
+    values = {attr: [v for v in request.args.getlist(param) if v in allowed[attr]] for param, attr in FILTER_PARAMS.items()}
+    sort = request.args.get("sort", "relevance")
+    req = SearchRequest(
+        text=request.args.get("q", "")[:200], council_slug=council.slug if council else None, area=area,
+        price_min_pence=price_min, price_max_pence=price_max, free_only=request.args.get("free") == "1",
+        sort=sort if sort in SORTS else "relevance", page=max(1, request.args.get("page", 1, type=int) or 1), **values,
+    )
+    return req, problems
+
+
+def load_listings(ids: list[int]) -> list[Listing]:
+    if not ids:
+        return []
+    rows = db.session.scalars(db.select(Listing).where(Listing.id.in_(ids)).options(
+        selectinload(Listing.organisation), selectinload(Listing.council_prices), selectinload(Listing.person),
+        selectinload(Listing.events))).all()
+    by_id = {listing.id: listing for listing in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _is_search() -> bool:
+    return any(k in request.args for k in ("q", "area", *FILTER_PARAMS, "price_min", "price_max", "free"))
+
+
+@bp.get("")
+def index():
+    council = viewer_council()
+    area, area_problem = viewer_area(council)
+    search_request, problems = build_request(council, area)
+    problems = ([area_problem] if area_problem else []) + problems
+    index_ = current_index()
+    results = search(index_, search_request)
+    listings = load_listings([hit.listing_id for hit in results.hits])
+    price_council = pricing_council(council)
+    nearby, community_alternatives = [], []
+    if _is_search():
+        demand.record_search(council, search_request, results.total, demand.searcher_role(current_user, getattr(council, "id", None)))
+        if results.total == 0:
+            nearby = _nearby_areas(index_, search_request, council)
+            community_alternatives = _community_alternatives(index_, search_request)
+    councils = db.session.scalars(db.select(Council).order_by(Council.name)).all()
+    return render_template(
+        "catalogue/search.html", title="Find support", results=results, listings=listings, req=search_request,
+        council=council, councils=councils, price_for=lambda listing: price_for(listing, price_council),
+        problems=problems, nearby=nearby, community_alternatives=community_alternatives, is_search=_is_search(),
+        taxonomy=taxonomy, filter_labels=_filter_labels(), unmet_form=UnmetNeedForm(query=search_request.text, area=area or ""),
+    )
+
+
+def _filter_labels() -> dict[str, dict[str, str]]:
+    return {
+        "category": {slug: c["name"] for slug, c in taxonomy.categories().items()},
+        "outcome": {code: o["plain"] for code, o in taxonomy.outcomes().items()},
+        "delivery": DELIVERY_MODES, "access": ACCESSIBILITY_FEATURES, "lang": LANGUAGES, "day": DAYS, "kind": LISTING_KINDS,
+    }
+
+
+def _nearby_areas(index_, search_request: SearchRequest, council) -> list[tuple[str, int]]:
+    if council is None or not search_request.area:
+        return []
+    found = []
+    for district in council.postcode_districts:
+        if district != search_request.area:
+            other = SearchRequest(**{**search_request.__dict__, "area": district, "page": 1})
+            count = search(index_, other, with_facets=False).total
+            if count:
+                found.append((district, count))
+    return found
+
+
+def _community_alternatives(index_, search_request: SearchRequest) -> list[Listing]:
+    alternative = SearchRequest(text="", council_slug=search_request.council_slug, area=search_request.area,
+                                kinds=["community"], sort="newest", page_size=5)
+    return load_listings([hit.listing_id for hit in search(index_, alternative, with_facets=False).hits])
+
+
+@bp.post("/tell-us")
+def tell_us():
+    council = viewer_council()
+    form = UnmetNeedForm()
+    if form.validate_on_submit():
+        area = taxonomy.normalise_district(form.area.data)
+        demand.record_unmet_need(council, area, form.query.data, form.description.data,
+                                 demand.searcher_role(current_user, getattr(council, "id", None)))
+        flash("Thank you. We have passed this on to the council's commissioning team, without your name.", "success")
+    else:
+        flash("Tell us what you were looking for, then press Send.", "info")
+    return redirect(url_for("catalogue.index", q=form.query.data or None, area=form.area.data or None,
+                            council=request.args.get("council")))
+
+
+def get_visible_listing(listing_id: int) -> Listing:
+    listing = db.session.get(Listing, listing_id)
+    if listing is None:
+        abort(404)
+    if listing.status != "published" and not can(current_user, "listing.view_unpublished", listing):
+        abort(404)
+    return listing
+
+
+@bp.get("/listings/<int:listing_id>")
+def listing(listing_id: int):
+    listing = get_visible_listing(listing_id)
+    council = viewer_council()
+    price = price_for(listing, pricing_council(council))
+    public = price_for(listing, None)
+    return render_template("catalogue/listing.html", listing=listing, price=price, public_price=public,
+                           title=listing.title, next_dates=community.next_dates(listing), taxonomy=taxonomy,
+                           labels=_filter_labels(), preview=False)
+
+
+@bp.get("/organisations/<int:organisation_id>")
+def organisation(organisation_id: int):
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not (organisation.approved_council_ids() or can(current_user, "organisation.view_private", organisation)):
+        abort(404)
+    listings = db.session.scalars(db.select(Listing).filter_by(organisation_id=organisation.id, status="published")
+                                  .order_by(Listing.title)).all()
+    return render_template("catalogue/organisation.html", organisation=organisation, listings=listings,
+                           title=organisation.name, labels=_filter_labels())
+
+
+@bp.get("/photos/<int:photo_id>")
+def photo(photo_id: int):
+    photo = db.session.get(ListingPhoto, photo_id)
+    if photo is None:
+        abort(404)
+    get_visible_listing(photo.listing_id)
+    response = Response(photo.data, mimetype=photo.content_type)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+@bp.route("/community/suggest", methods=["GET", "POST"])
+def suggest_community():
+    form = SuggestCommunityForm()
+    councils = db.session.scalars(db.select(Council).order_by(Council.name)).all()
+    form.council.choices = [(c.id, c.name) for c in councils]
+    if request.method == "GET":
+        chosen = viewer_council()
+        if chosen is not None:
+            form.council.data = chosen.id
+        if current_user.is_authenticated:
+            form.suggested_by_name.data = current_user.name
+            form.suggested_by_email.data = current_user.email
+    problem = None
+    if form.validate_on_submit():
+        council = db.session.get(Council, form.council.data)
+        event = None
+        if form.starts_on.data:
+            event = {"starts_on": form.starts_on.data, "start_time": form.start_time.data, "end_time": form.end_time.data,
+                     "repeats": form.repeats.data, "until": form.until.data}
+        try:
+            community.suggest(council, suggested_by_name=form.suggested_by_name.data, suggested_by_email=form.suggested_by_email.data,
+                              actor=current_user if current_user.is_authenticated else None, event=event,
+                              title=form.title.data, summary=form.summary.data, description=form.description.data or "",
+                              venue_address=form.venue_address.data or None, areas=[form.areas.data],
+                              how_to_join=form.how_to_join.data, contact=form.contact.data or None)
+        except DomainError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            return render_template("catalogue/suggested.html", title="Thank you for your suggestion", council=council)
+    return render_template("catalogue/suggest.html", form=form, problem=problem, title="Suggest a community group or activity")
