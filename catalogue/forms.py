@@ -9,26 +9,11 @@ from wtforms import (BooleanField, DateField, EmailField, IntegerField, RadioFie
                      StringField, SubmitField, TextAreaField)
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from marketplace.money import MoneyParseError, parse_pounds
+from marketplace.fields import PoundsField
 
 from . import taxonomy
 from .community import REPEATS
 from .models import ACCESSIBILITY_FEATURES, DAYS, DELIVERY_MODES, LANGUAGES, PRICE_UNITS
-
-
-class PoundsField(StringField):
-    """A money input: people type pounds ("40", "12.50", "£1,200"); ``pence`` holds the parsed value."""
-
-    pence: int | None = None
-
-    def pre_validate(self, form):
-        self.pence = None
-        text = (self.data or "").strip()
-        if text:
-            try:
-                self.pence = parse_pounds(text)
-            except MoneyParseError as error:
-                raise ValidationError(str(error)) from None
 
 
 def category_choices():

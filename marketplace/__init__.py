@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     from .admin import views as admin_views
     from .holders import views as holder_views
     from .home import views as home_views
+    from .plans import views as plan_views
     from .cli import init_app as init_cli
 
     errors.init_app(app)
@@ -69,6 +70,7 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     app.register_blueprint(account_views.bp)
     app.register_blueprint(holder_views.bp)
     app.register_blueprint(admin_views.bp)
+    app.register_blueprint(plan_views.bp)
     init_cli(app)
 
     import catalogue

@@ -16,4 +16,7 @@ def demo_load() -> None:
 
 
 def init_app(app) -> None:
+    from .budgets.cli import budgets_cli
+
     app.cli.add_command(demo_cli)
+    app.cli.add_command(budgets_cli)

@@ -121,6 +121,7 @@ def load(echo=print) -> dict:
     for slug, council in councils.items():
         if slug != DEMO_COUNCIL:
             _small_council(council, users)
+    _plans(holders, users)
     from catalogue import demo as catalogue_demo
     from catalogue.indexing import rebuild
 
@@ -129,6 +130,10 @@ def load(echo=print) -> dict:
     db.session.commit()
     db.session.info.pop("skip_search_sync", None)
     rebuild()
+    from .budgets.service import fund_until
+
+    posted = fund_until(clock.today())
+    echo(f"Posted {posted} funding entries due up to {clock.today():%d %B %Y}.")
     echo(f"Loaded {len(councils)} councils, {listing_count} catalogue listings and {len(holders)} budget holders in {councils[DEMO_COUNCIL].name}.")
     echo(f"Every demo account's password is: {DEMO_PASSWORD}")
     for email, name, role, _ in DEMO_USERS:
@@ -172,7 +177,9 @@ def _stockport_holders(council, users) -> list[Holder]:
         holder.date_of_birth = date(1947 + (n * 37) % 61, 1 + n % 12, 1 + n % 28)  # ages 18 to 79
         holder.named_contact = users[R.CARE_COORDINATOR]
         db.session.flush()
-        _budget(holder, budgets[index] * 100, n)
+        # The demo holder who signs in gets a typical budget (£5,200, near the pilot's mean),
+        # rather than the smallest one the curve gives to the first holder.
+        _budget(holder, 520000 if n == 0 else budgets[index] * 100, n)
         holders.append(holder)
     return holders
 
@@ -183,7 +190,7 @@ def _budget(holder: Holder, approved_pence: int, n: int) -> BudgetPeriod:
         period = BudgetPeriod(holder_id=holder.id, council_id=holder.council_id, starts_on=PLAN_YEAR[0], ends_on=PLAN_YEAR[1])
         db.session.add(period)
     period.approved_annual_budget_pence = approved_pence
-    period.indicative_budget_pence = int(math.ceil(approved_pence / 5000) * 5000)
+    period.indicative_budget_pence = 550000 if n == 0 and holder.council.slug == DEMO_COUNCIL else int(math.ceil(approved_pence / 5000) * 5000)
     # Aldermoor: 51% direct payments (003:646-671); the rest managed accounts or council-managed (assumed split).
     period.deployment_option = "direct_payment" if n % 100 < 51 else ("managed_account" if n % 2 else "council_managed")
     return period
@@ -192,7 +199,7 @@ def _budget(holder: Holder, approved_pence: int, n: int) -> BudgetPeriod:
 def _delegate(holder, delegate, kind, rights, recorded_by) -> None:
     existing = db.session.scalar(db.select(Delegation).filter_by(holder_id=holder.id, delegate_id=delegate.id, kind=kind, revoked_at=None))
     if existing is None:
-        db.session.add(Delegation(holder=holder, delegate=delegate, kind=kind, rights=rights, starts_on=PLAN_YEAR[0],
+        db.session.add(Delegation(holder=holder, delegate=delegate, kind=kind, rights=rights, starts_on=date(2026, 1, 5),
                                   consent_recorded_by=recorded_by, consent_note="Demo data"))
     else:
         existing.rights = rights
@@ -211,3 +218,70 @@ def _small_council(council, users) -> None:
         holder.postcode_district = districts[n % len(districts)]
         db.session.flush()
         _budget(holder, [2400, 5200, 9800][n] * 100, n)
+
+
+# (own words, Care Act outcome codes, catalogue categories the outcome foresees, share of the budget)
+DEMO_OUTCOMES = [
+    ("Get out of the house twice a week and meet people", ["community", "relationships"],
+     ["social-support", "leisure", "days-out", "personal-assistant", "community-activities", "arts", "sports", "transport"], 50),
+    ("Keep my home clean and in order", ["habitable_home"], ["domestic-help", "gardening", "home-improvements"], 30),
+    ("Get back into learning or work", ["work_learning"], ["education", "employment-support", "computing"], 20),
+]
+
+
+def _plans(holders, users) -> None:
+    """An approved plan for every demo holder, its outcomes sharing the approved budget.
+
+    Built directly (not through the decision service) so loading stays quick; the one
+    demo holder who signs in gets a plan whose timeline was made through the services.
+    """
+    from .plans.models import PlanOutcome, SupportPlan
+
+    coordinator = users[R.CARE_COORDINATOR]
+    for n, holder in enumerate(holders):
+        if db.session.scalar(db.select(SupportPlan).filter_by(holder_id=holder.id)) is not None:
+            continue
+        budget = db.session.scalar(db.select(BudgetPeriod).filter_by(holder_id=holder.id, starts_on=PLAN_YEAR[0]))
+        if n == 0:
+            _sam_plan(holder, budget, users)
+            continue
+        plan = SupportPlan(holder_id=holder.id, budget_id=budget.id, council_id=holder.council_id, version=1, status="approved",
+                           about_me=holder.about_me, crisis_plan="Call my care coordinator; if out of hours, the crisis team.",
+                           written_with=["self", "coordinator"] if n % 2 else ["broker"], created_by_id=coordinator.id,
+                           decided_by_id=coordinator.id, submitted_at=clock.now(), decided_at=clock.now())
+        total = budget.approved_annual_budget_pence
+        given = 0
+        for position, (words, codes, categories, share) in enumerate(DEMO_OUTCOMES):
+            amount = total - given if position == len(DEMO_OUTCOMES) - 1 else total * share // 100
+            given += amount
+            plan.outcomes.append(PlanOutcome(key=f"d{holder.id}-{position}", position=position, codes=codes, own_words=words,
+                                             amount_pence=amount, categories=categories))
+        db.session.add(plan)
+    db.session.flush()
+
+
+def _sam_plan(holder, budget, users) -> None:
+    """The demo holder's plan goes through the real services, on dates in the spring."""
+    from datetime import datetime, timezone
+
+    from .plans import service as plans
+
+    db.session.commit()
+    with clock.frozen(datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)) as frozen:
+        plan = plans.new_version(users[R.BROKER], holder, budget)
+        for words, codes, categories, amount in [
+            ("Get out and about: swimming, the cinema, seeing friends", ["community", "relationships"],
+             DEMO_OUTCOMES[0][2] + ["gym", "memberships"], 260000),
+            ("Keep my flat and garden in order", ["habitable_home"], DEMO_OUTCOMES[1][2], 160000),
+            ("Do a course, maybe creative writing", ["work_learning"], DEMO_OUTCOMES[2][2], 100000),
+        ]:
+            plans.add_outcome(users[R.BROKER], plan, own_words=words, codes=codes, amount_pence=amount, categories=categories)
+        plans.update_plan(users[R.BROKER], plan, about_me=holder.about_me,
+                          crisis_plan="If I stop answering the phone, ask Pat to visit. The crisis team number is on my fridge.",
+                          contingency_plan="If my PA is off sick, Brightside Care can cover.",
+                          risks=[{"risk": "I may stop going out when I am low", "management": "My PA checks in on Mondays"}],
+                          written_with=["self", "broker"])
+        frozen.advance(days=3)
+        plans.submit(users[R.BROKER], plan)
+        frozen.advance(days=9)
+        plans.decide(users[R.CARE_COORDINATOR], plan, "approved")

@@ -6,3 +6,4 @@ from .budgets import models as budgets_models  # noqa: F401
 from .councils import models as councils_models  # noqa: F401
 from .events import models as events_models  # noqa: F401
 from .holders import models as holders_models  # noqa: F401
+from .plans import models as plans_models  # noqa: F401

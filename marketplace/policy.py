@@ -102,6 +102,32 @@ def _delegation_revoke(user, delegation) -> bool:
     return delegation.delegate_id == user.id or _holder_manage_delegations(user, delegation.holder)
 
 
+@rule("holder.write_plan")
+def _holder_write_plan(user, holder) -> bool:
+    """The holder, anyone with "manage", their broker, and their council's case staff write plans."""
+    if _own(user, holder) or _delegated(user, holder, "manage") or _staff(user, holder.council_id, *_CASEWORK):
+        return True
+    return any(d.delegate_id == user.id and d.kind == "broker" and d.is_active() for d in holder.delegations)
+
+
+@rule("holder.manage_budget")
+def _holder_manage_budget(user, holder) -> bool:
+    """Setting up a plan period's budget is the council's job."""
+    return _staff(user, holder.council_id, *_CASEWORK, R.FINANCE_OFFICER)
+
+
+@rule("holder.manage_budget_option")
+def _holder_manage_budget_option(user, holder) -> bool:
+    """Switching who holds the money: the holder or someone with "manage", or council staff."""
+    return (_own(user, holder) or _delegated(user, holder, "manage")
+            or _staff(user, holder.council_id, *_CASEWORK, R.FINANCE_OFFICER))
+
+
+@rule("plan.decide")
+def _plan_decide(user, plan) -> bool:
+    return _staff(user, plan.council_id, *_CASEWORK)
+
+
 # --- council-wide ------------------------------------------------------------
 
 @rule("holder.create")
@@ -123,6 +149,12 @@ def _staff_area(user, council) -> bool:
 @rule("council.reports")
 def _reports(user, council) -> bool:
     return _staff(user, council.id, R.COMMISSIONER, R.ADMINISTRATOR)
+
+
+@rule("council.plans")
+def _council_plans(user, council) -> bool:
+    """The coordinator workspace: plans waiting for a decision."""
+    return _staff(user, council.id, *_CASEWORK)
 
 
 @rule("council.finance")

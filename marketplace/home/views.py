@@ -27,6 +27,14 @@ def index():
     context = {"roles": roles, "R": R, "title": "Your home page"}
     if R.HOLDER in roles:
         context["own_holder"] = holders.holder_for_user(current_user)
+        if context["own_holder"] is not None:
+            from ..budgets import service as budgets
+            from ..plans.service import approved_plan
+
+            budget = budgets.current_budget(context["own_holder"])
+            if budget is not None and approved_plan(budget) is not None:
+                context["summary"] = budgets.money_summary(budget)
+                context["budget"] = budget
     if roles & {R.REPRESENTATIVE, R.BROKER}:
         context["acting_for"] = holders.holders_acting_for(current_user)
     if roles & set(R.ORGANISATION_ROLES):

@@ -1,0 +1,240 @@
+"""Budget rules: setting up a plan period, funding on schedule, switching deployment,
+review dates, and the plain-English summary a holder sees."""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .. import clock
+from ..errors import DomainError, NotAllowed
+from ..events import service as events
+from ..extensions import db
+from ..policy import can
+from . import ledger
+from .models import DEPLOYMENT_OPTIONS, FUNDING_SCHEDULES, BudgetPeriod, DeploymentChange
+
+
+def create_budget(actor, holder, *, starts_on: date, ends_on: date, indicative_budget_pence: int | None,
+                  contribution_pence: int = 0, deployment_option: str = "direct_payment",
+                  funding_schedule: str | None = None, budget_manager_name: str | None = None) -> BudgetPeriod:
+    """Council staff open a plan period for a holder."""
+    if not can(actor, "holder.manage_budget", holder):
+        raise NotAllowed("You cannot set up budgets for this person.")
+    if ends_on <= starts_on:
+        raise DomainError("The plan must end after it starts.")
+    if deployment_option not in DEPLOYMENT_OPTIONS:
+        raise DomainError("Choose who will hold the money.")
+    schedule = funding_schedule or holder.council.payment_cycle
+    if schedule not in FUNDING_SCHEDULES:
+        raise DomainError("Choose how often money is paid in.")
+    if contribution_pence < 0:
+        raise DomainError("The contribution cannot be negative.")
+    budget = BudgetPeriod(holder_id=holder.id, council_id=holder.council_id, starts_on=starts_on, ends_on=ends_on,
+                          indicative_budget_pence=indicative_budget_pence, contribution_pence=contribution_pence,
+                          deployment_option=deployment_option, funding_schedule=schedule,
+                          budget_manager_name=budget_manager_name)
+    db.session.add(budget)
+    db.session.flush()
+    events.record("budget.created", actor=actor, holder=holder, obj=budget)
+    db.session.commit()
+    return budget
+
+
+def current_budget(holder, on: date | None = None) -> BudgetPeriod | None:
+    on = on or clock.today()
+    return db.session.scalar(db.select(BudgetPeriod).where(
+        BudgetPeriod.holder_id == holder.id, BudgetPeriod.starts_on <= on, BudgetPeriod.ends_on >= on)
+        .order_by(BudgetPeriod.starts_on.desc())) or db.session.scalar(
+        db.select(BudgetPeriod).filter_by(holder_id=holder.id).order_by(BudgetPeriod.starts_on.desc()))
+
+
+# --- funding ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Payment:
+    due_on: date
+    council_pence: int  # paid by the council
+    contribution_pence: int  # paid by the holder
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def payment_dates(budget: BudgetPeriod) -> list[date]:
+    if budget.funding_schedule == "one_off":
+        return [budget.starts_on]
+    dates, n = [], 0
+    while True:
+        due = (budget.starts_on + timedelta(weeks=4 * n) if budget.funding_schedule == "four_weekly"
+               else _add_months(budget.starts_on, n))
+        if due > budget.ends_on:
+            return dates
+        dates.append(due)
+        n += 1
+
+
+def _split(total: int, parts: int) -> list[int]:
+    """``total`` in ``parts`` whole-pence payments; the pennies left over go on the last."""
+    if parts <= 0:
+        return []
+    each = total // parts
+    return [each] * (parts - 1) + [total - each * (parts - 1)]
+
+
+def schedule(budget: BudgetPeriod) -> list[Payment]:
+    """Every payment due in the plan period: the approved budget less the holder's contribution,
+    paid by the council; the contribution paid by the holder, on the same dates."""
+    approved = budget.approved_annual_budget_pence or 0
+    contribution = min(budget.contribution_pence or 0, approved)
+    dates = payment_dates(budget)
+    return [Payment(d, c, h) for d, c, h in zip(dates, _split(approved - contribution, len(dates)),
+                                                 _split(contribution, len(dates)))]
+
+
+def _pot_shares(budget: BudgetPeriod, amount: int, plan) -> list[tuple[str | None, int]]:
+    """How a payment is earmarked: pro rata to the approved plan's outcomes (the rest unallocated),
+    or all to the one pot where plan money is a global sum."""
+    if plan is None or not budget.council.money_is_earmarked or not plan.outcomes:
+        return [(None, amount)]
+    base = max(budget.approved_annual_budget_pence or 0, plan.total_pence)
+    shares, given = [], 0
+    for outcome in plan.outcomes:
+        share = amount * outcome.amount_pence // base if base else 0
+        shares.append((outcome.key, share))
+        given += share
+    if amount - given:
+        if plan.total_pence >= base:
+            key, share = shares[-1]
+            shares[-1] = (key, share + amount - given)
+        else:
+            shares.append((None, amount - given))
+    return [(k, s) for k, s in shares if s > 0]
+
+
+def fund_until(until: date, actor=None) -> int:
+    """Post every payment due on or before ``until`` for budgets with an approved plan.
+
+    Safe to run twice: each payment carries an idempotency key (budget, date, pot, kind),
+    so a payment already posted is skipped. Returns the number of entries posted.
+    """
+    from ..plans.models import SupportPlan
+
+    from ..plans.service import approved_plan
+    from .models import LedgerEntry
+
+    budget_ids = db.session.scalars(db.select(SupportPlan.budget_id).filter_by(status="approved").distinct()).all()
+    posted = 0
+    for n, budget_id in enumerate(sorted(budget_ids)):
+        budget = db.session.get(BudgetPeriod, budget_id)
+        due = [p for p in schedule(budget) if p.due_on <= until]
+        if not due:
+            continue
+        plan = approved_plan(budget)
+        done = set(db.session.scalars(db.select(LedgerEntry.idempotency_key).where(
+            LedgerEntry.budget_id == budget.id, LedgerEntry.kind.in_(("funding", "contribution")))))
+        for payment in due:
+            for kind, amount in (("funding", payment.council_pence), ("contribution", payment.contribution_pence)):
+                for pot, share in _pot_shares(budget, amount, plan):
+                    key = f"{kind}:{budget.id}:{payment.due_on.isoformat()}:{pot or '-'}"
+                    # The key is checked again under the budget lock inside receive().
+                    if key not in done and ledger.receive(budget, kind, share, pot=pot, actor=actor, idempotency_key=key,
+                                                          effective_on=payment.due_on,
+                                                          memo=f"Payment for the period from {payment.due_on:%d %B %Y}"):
+                        posted += 1
+        if n % 25 == 24:  # commit in batches: short enough locks, few enough disk syncs
+            db.session.commit()
+    db.session.commit()
+    return posted
+
+
+def next_payment(budget: BudgetPeriod, after: date | None = None) -> Payment | None:
+    after = after or clock.today()
+    return next((p for p in schedule(budget) if p.due_on > after), None)
+
+
+# --- deployment ------------------------------------------------------------------
+
+def switch_deployment(actor, budget: BudgetPeriod, to_option: str, effective_on: date, reason: str | None = None,
+                      budget_manager_name: str | None = None) -> DeploymentChange:
+    """Change who holds the money from a date, without a new assessment. The ledger is untouched,
+    so the balance carries over to the new arrangement."""
+    if not can(actor, "holder.manage_budget_option", budget.holder):
+        raise NotAllowed("You cannot change how this budget is held.")
+    if to_option not in DEPLOYMENT_OPTIONS:
+        raise DomainError("Choose who will hold the money.")
+    if to_option == budget.deployment_option:
+        raise DomainError("The budget is already held that way.")
+    if not (budget.starts_on <= effective_on <= budget.ends_on):
+        raise DomainError("The change must start within the plan period.")
+    change = DeploymentChange(budget=budget, from_option=budget.deployment_option, to_option=to_option,
+                              effective_on=effective_on, reason=(reason or "").strip() or None, recorded_by_id=actor.id)
+    db.session.add(change)
+    budget.deployment_option = to_option
+    if budget_manager_name:
+        budget.budget_manager_name = budget_manager_name
+    events.record("budget.deployment_switched", actor=actor, holder=budget.holder, obj=budget,
+                  from_option=change.from_option, to_option=to_option, effective_on=effective_on.isoformat())
+    db.session.commit()
+    return change
+
+
+# --- reviews -----------------------------------------------------------------------
+
+def review_dates(budget: BudgetPeriod) -> list[date]:
+    """Review dates from the council's schedule: a first review after some weeks, then every N months."""
+    rules = budget.council.review_schedule or {}
+    dates = []
+    if rules.get("first_review_weeks"):
+        dates.append(budget.starts_on + timedelta(weeks=rules["first_review_weeks"]))
+    every = rules.get("then_every_months") or 12
+    n = 1
+    while True:
+        due = _add_months(budget.starts_on, every * n)
+        if due > budget.ends_on + timedelta(days=1):
+            break
+        dates.append(due)
+        n += 1
+    return sorted(set(dates))
+
+
+# --- what the holder sees -----------------------------------------------------------
+
+@dataclass
+class OutcomeMoney:
+    key: str | None
+    words: str
+    set_aside: int
+    left: int
+    promised: int
+    spent: int
+
+
+@dataclass
+class MoneySummary:
+    left: int
+    promised: int
+    spent: int
+    received: int
+    outcomes: list[OutcomeMoney]
+    next_payment: Payment | None
+    earmarked: bool
+
+
+def money_summary(budget: BudgetPeriod) -> MoneySummary:
+    from ..plans.service import approved_plan
+
+    balances = ledger.balances(budget.id)
+    plan = approved_plan(budget)
+    outcomes = []
+    if plan is not None:
+        for outcome in plan.outcomes:
+            pot = balances.pot(outcome.key) if budget.council.money_is_earmarked else None
+            outcomes.append(OutcomeMoney(outcome.key, outcome.own_words, outcome.amount_pence,
+                                         pot.available if pot else 0, pot.committed if pot else 0, pot.spent if pot else 0))
+    return MoneySummary(balances.total.available, balances.total.committed, balances.total.spent, balances.total.funded,
+                        outcomes, next_payment(budget), budget.council.money_is_earmarked)

@@ -1,0 +1,25 @@
+"""Form fields shared by every area."""
+from __future__ import annotations
+
+from wtforms import StringField
+from wtforms.validators import ValidationError
+
+from .money import MoneyParseError, parse_pounds
+
+
+class PoundsField(StringField):
+    """A money input: people type pounds ("40", "12.50", "£1,200"); ``pence`` holds the parsed value."""
+
+    pence: int | None = None
+
+    def pre_validate(self, form):
+        self.pence = None
+        text = (self.data or "").strip()
+        if text:
+            try:
+                self.pence = parse_pounds(text)
+            except MoneyParseError as error:
+                raise ValidationError(str(error)) from None
+
+    def set_pence(self, pence: int | None) -> None:
+        self.data = "" if pence is None else f"{pence / 100:.2f}"

@@ -1,0 +1,1 @@
+"""Support plans, in versions, and their approval by the council."""

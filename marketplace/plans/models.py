@@ -1,0 +1,99 @@
+"""A support plan version and its outcomes."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+from ..types import UTCDateTime
+
+PLAN_STATUSES = {
+    "draft": "Being written",
+    "submitted": "Waiting for a decision",
+    "referred_to_panel": "With the risk enablement panel",
+    "changes_requested": "Changes asked for",
+    "approved": "Approved",
+    "refused": "Not approved",
+    "superseded": "Replaced by a newer plan",
+}
+WRITERS = {"self": "Me", "family": "Family or friends", "broker": "A broker", "peer_broker": "A peer broker",
+           "coordinator": "My care coordinator"}
+LEVELS = ("care_coordinator", "team_manager", "panel")
+LEVEL_LABELS = {"care_coordinator": "a care coordinator", "team_manager": "a team manager", "panel": "the panel"}
+
+
+class SupportPlan(db.Model):
+    __tablename__ = "support_plans"
+    __table_args__ = (UniqueConstraint("holder_id", "version", name="uq_support_plans_holder_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
+    budget_id: Mapped[int] = mapped_column(ForeignKey("budget_periods.id"), index=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    about_me: Mapped[str | None] = mapped_column(Text, nullable=True)
+    crisis_plan: Mapped[str | None] = mapped_column(Text, nullable=True)
+    contingency_plan: Mapped[str | None] = mapped_column(Text, nullable=True)
+    risks: Mapped[list] = mapped_column(JSON, default=list)  # [{"risk": ..., "management": ...}]
+    written_with: Mapped[list] = mapped_column(JSON, default=list)
+    # Set when submitted: which level must decide, by when.
+    waiting_on: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    expected_by: Mapped[date | None] = mapped_column(Date, nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    panel_outcome: Mapped[str | None] = mapped_column(Text, nullable=True)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("support_plans.id"), nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    holder = relationship("Holder")
+    budget = relationship("BudgetPeriod")
+    council = relationship("Council")
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    outcomes: Mapped[list["PlanOutcome"]] = relationship(back_populates="plan", order_by="PlanOutcome.position",
+                                                         cascade="all, delete-orphan")
+
+    @property
+    def status_label(self) -> str:
+        return PLAN_STATUSES.get(self.status, self.status)
+
+    @property
+    def total_pence(self) -> int:
+        return sum(o.amount_pence for o in self.outcomes)
+
+    @property
+    def weekly_pence(self) -> int:
+        """The plan's cost a week: its yearly total over 52 weeks, rounded up."""
+        return -(-self.total_pence // 52)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in ("draft", "changes_requested")
+
+
+class PlanOutcome(db.Model):
+    """One outcome in a plan: the person's words, the Care Act outcomes it meets, the money set aside.
+
+    ``key`` stays the same across plan versions, so the ledger's pot for it carries on.
+    """
+
+    __tablename__ = "plan_outcomes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("support_plans.id"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    codes: Mapped[list] = mapped_column(JSON, default=list)  # Care Act outcome codes
+    own_words: Mapped[str] = mapped_column(Text)
+    amount_pence: Mapped[int] = mapped_column(Integer)  # set aside for the plan period
+    how_met: Mapped[str | None] = mapped_column(Text, nullable=True)
+    categories: Mapped[list] = mapped_column(JSON, default=list)  # catalogue categories this outcome foresees
+
+    plan: Mapped[SupportPlan] = relationship(back_populates="outcomes")

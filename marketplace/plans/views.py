@@ -1,0 +1,246 @@
+"""Support plans and budgets: the holder's money page, writing a plan, the coordinator workspace.
+Thin: every rule is in plans/service.py, budgets/service.py or budgets/ledger.py."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from catalogue import taxonomy
+
+from .. import clock
+from ..budgets import ledger
+from ..budgets import service as budgets
+from ..budgets.models import BudgetPeriod
+from ..errors import DomainError
+from ..extensions import db
+from ..holders.forms import ConfirmForm
+from ..holders.views import get_holder
+from ..policy import require
+from ..web import current_council
+from . import service
+from .forms import BudgetForm, DecisionForm, DeploymentForm, OutcomeForm, PlanForm, format_risks, parse_risks
+from .models import LEVEL_LABELS, WRITERS, PlanOutcome, SupportPlan
+
+bp = Blueprint("plans", __name__)
+
+
+def get_plan(plan_id: int, action: str = "holder.view") -> SupportPlan:
+    plan = db.session.get(SupportPlan, plan_id)
+    if plan is None:
+        abort(404)
+    require(current_user, action, plan.holder if action.startswith("holder.") else plan)
+    return plan
+
+
+def get_budget(budget_id: int, action: str = "holder.view") -> BudgetPeriod:
+    budget = db.session.get(BudgetPeriod, budget_id)
+    if budget is None:
+        abort(404)
+    require(current_user, action, budget.holder)
+    return budget
+
+
+def _outcome_form() -> OutcomeForm:
+    form = OutcomeForm()
+    form.codes.choices = [(code, o["plain"]) for code, o in taxonomy.outcomes().items()]
+    form.categories.choices = [(slug, c["name"]) for slug, c in sorted(taxonomy.categories().items(), key=lambda kv: kv[1]["name"])]
+    return form
+
+
+@bp.get("/holders/<int:holder_id>/money")
+@login_required
+def money(holder_id: int):
+    """The holder's plan and money, in plain English."""
+    holder = get_holder(holder_id)
+    budget = budgets.current_budget(holder)
+    summary = budgets.money_summary(budget) if budget else None
+    plan = service.latest_plan(holder)
+    steps, waiting = service.timeline(holder)
+    return render_template("plans/money.html", holder=holder, budget=budget, summary=summary, plan=plan,
+                           approved=service.approved_plan(budget) if budget else None, steps=steps, waiting=waiting,
+                           reviews=budgets.review_dates(budget) if budget else [], title=f"Plan and money: {holder.name}",
+                           confirm_form=ConfirmForm(), taxonomy=taxonomy)
+
+
+@bp.post("/holders/<int:holder_id>/plans")
+@login_required
+def start_plan(holder_id: int):
+    holder = get_holder(holder_id, "holder.write_plan")
+    budget = budgets.current_budget(holder)
+    if budget is None or not ConfirmForm().validate_on_submit():
+        flash("The council needs to set up a budget before a plan can be written.", "info")
+        return redirect(url_for("plans.money", holder_id=holder.id))
+    try:
+        plan = service.new_version(current_user, holder, budget)
+    except DomainError as error:
+        flash(error.message, "info")
+        return redirect(url_for("plans.money", holder_id=holder.id))
+    return redirect(url_for("plans.show", plan_id=plan.id))
+
+
+@bp.get("/plans/<int:plan_id>")
+@login_required
+def show(plan_id: int):
+    plan = get_plan(plan_id)
+    return render_template("plans/show.html", plan=plan, title=f"Support plan version {plan.version}", taxonomy=taxonomy,
+                           writers=WRITERS, levels=LEVEL_LABELS, confirm_form=ConfirmForm())
+
+
+@bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(plan_id: int):
+    plan = get_plan(plan_id, "holder.write_plan")
+    form = PlanForm(obj=plan)
+    if request.method == "GET":
+        form.risks.data = format_risks(plan.risks)
+    problem = None
+    if form.validate_on_submit():
+        try:
+            service.update_plan(current_user, plan, about_me=form.about_me.data or "", crisis_plan=form.crisis_plan.data or "",
+                                contingency_plan=form.contingency_plan.data or "", risks=parse_risks(form.risks.data),
+                                written_with=form.written_with.data or [])
+        except DomainError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("plans.show", plan_id=plan.id))
+    return render_template("plans/edit.html", plan=plan, form=form, problem=problem, title="Change the plan")
+
+
+@bp.route("/plans/<int:plan_id>/outcomes/new", methods=["GET", "POST"])
+@login_required
+def add_outcome(plan_id: int):
+    plan = get_plan(plan_id, "holder.write_plan")
+    form = _outcome_form()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            service.add_outcome(current_user, plan, own_words=form.own_words.data, codes=form.codes.data,
+                                amount_pence=form.amount.pence, how_met=form.how_met.data, categories=form.categories.data)
+        except DomainError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            flash("Outcome added.", "success")
+            return redirect(url_for("plans.show", plan_id=plan.id))
+    return render_template("plans/outcome_form.html", plan=plan, form=form, problem=problem, title="Add an outcome")
+
+
+@bp.post("/plans/<int:plan_id>/outcomes/<int:outcome_id>/remove")
+@login_required
+def remove_outcome(plan_id: int, outcome_id: int):
+    plan = get_plan(plan_id, "holder.write_plan")
+    outcome = db.session.get(PlanOutcome, outcome_id)
+    if outcome is None or outcome.plan_id != plan.id or not ConfirmForm().validate_on_submit():
+        abort(404)
+    try:
+        service.remove_outcome(current_user, outcome)
+    except DomainError as error:
+        flash(error.message, "info")
+    return redirect(url_for("plans.show", plan_id=plan.id))
+
+
+@bp.route("/plans/<int:plan_id>/submit", methods=["GET", "POST"])
+@login_required
+def submit(plan_id: int):
+    plan = get_plan(plan_id, "holder.write_plan")
+    form = ConfirmForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            service.submit(current_user, plan)
+        except DomainError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            flash(f"The plan has gone to {LEVEL_LABELS[plan.waiting_on]}. They aim to decide by {plan.expected_by:%-d %B %Y}.", "success")
+            return redirect(url_for("plans.money", holder_id=plan.holder_id))
+    return render_template("plans/submit.html", plan=plan, form=form, problem=problem, level=service.required_level(plan),
+                           levels=LEVEL_LABELS, title="Send the plan for a decision")
+
+
+@bp.get("/council/plans")
+@login_required
+def workspace():
+    council = current_council()
+    if council is None:
+        abort(403)
+    require(current_user, "council.plans", council)
+    waiting = service.waiting_for_decision(council)
+    return render_template("plans/workspace.html", council=council, waiting=waiting, levels=LEVEL_LABELS,
+                           title="Plans waiting for a decision", today=clock.today())
+
+
+@bp.route("/plans/<int:plan_id>/decide", methods=["GET", "POST"])
+@login_required
+def decide(plan_id: int):
+    plan = get_plan(plan_id, "plan.decide")
+    form = DecisionForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            service.decide(current_user, plan, form.decision.data, form.reason.data, as_panel=bool(form.as_panel.data))
+        except DomainError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            flash(f"Decision saved: {plan.status_label.lower()}.", "success")
+            return redirect(url_for("plans.workspace"))
+    budget = plan.budget
+    return render_template("plans/decide.html", plan=plan, form=form, problem=problem, budget=budget, taxonomy=taxonomy,
+                           level=plan.waiting_on or service.required_level(plan), levels=LEVEL_LABELS, writers=WRITERS,
+                           summary=budgets.money_summary(budget), title=f"Decide: {plan.holder.name}'s plan")
+
+
+@bp.route("/holders/<int:holder_id>/budgets/new", methods=["GET", "POST"])
+@login_required
+def new_budget(holder_id: int):
+    holder = get_holder(holder_id, "holder.manage_budget")
+    form = BudgetForm()
+    if request.method == "GET":
+        form.funding_schedule.data = holder.council.payment_cycle
+    problem = None
+    if form.validate_on_submit():
+        try:
+            budget = budgets.create_budget(current_user, holder, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                                           indicative_budget_pence=form.indicative.pence, contribution_pence=form.contribution.pence or 0,
+                                           deployment_option=form.deployment_option.data, funding_schedule=form.funding_schedule.data,
+                                           budget_manager_name=form.budget_manager_name.data or None)
+        except DomainError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            flash("Budget set up. The plan can now be written.", "success")
+            return redirect(url_for("plans.money", holder_id=budget.holder_id))
+    return render_template("plans/budget_form.html", holder=holder, form=form, problem=problem, title="Set up a budget")
+
+
+@bp.route("/budgets/<int:budget_id>/deployment", methods=["GET", "POST"])
+@login_required
+def deployment(budget_id: int):
+    budget = get_budget(budget_id, "holder.manage_budget_option")
+    form = DeploymentForm()
+    if request.method == "GET":
+        form.effective_on.data = clock.today()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            budgets.switch_deployment(current_user, budget, form.to_option.data, form.effective_on.data, form.reason.data,
+                                      form.budget_manager_name.data or None)
+        except DomainError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            flash(f"From {form.effective_on.data:%-d %B %Y} the money is held as: {budget.deployment_label}. "
+                  "Nothing needs to be assessed again and the money left carries over.", "success")
+            return redirect(url_for("plans.money", holder_id=budget.holder_id))
+    return render_template("plans/deployment.html", budget=budget, form=form, problem=problem, title="Change who holds the money")
+
+
+@bp.get("/budgets/<int:budget_id>/ledger")
+@login_required
+def statement(budget_id: int):
+    budget = get_budget(budget_id)
+    return render_template("plans/ledger.html", budget=budget, entries=ledger.entries_for(budget.id),
+                           balances=ledger.balances(budget.id), title=f"Money in and out: {budget.holder.name}")
