@@ -62,6 +62,8 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     from .holders import views as holder_views
     from .home import views as home_views
     from .plans import views as plan_views
+    from .orders import views as order_views
+    from .notifications import views as notification_views
     from .cli import init_app as init_cli
 
     errors.init_app(app)
@@ -71,6 +73,8 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     app.register_blueprint(holder_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(plan_views.bp)
+    app.register_blueprint(order_views.bp)
+    app.register_blueprint(notification_views.bp)
     init_cli(app)
 
     import catalogue

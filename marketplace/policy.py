@@ -128,6 +128,45 @@ def _plan_decide(user, plan) -> bool:
     return _staff(user, plan.council_id, *_CASEWORK)
 
 
+# --- orders ----------------------------------------------------------------------
+
+def _works_for(user, organisation_id) -> bool:
+    return any(g.organisation_id == organisation_id and g.role in R.ORGANISATION_ROLES for g in user.grants)
+
+
+@rule("order.view")
+def _order_view(user, order) -> bool:
+    """The buyer's side, the provider it is for, and the holder's council case staff."""
+    return (_holder_view(user, order.holder) or _works_for(user, order.organisation_id))
+
+
+@rule("order.provide")
+def _order_provide(user, order) -> bool:
+    return _works_for(user, order.organisation_id)
+
+
+@rule("order.confirm")
+def _order_confirm(user, order) -> bool:
+    """Confirming or disputing delivery: the buyer, or whoever approves invoices for the holder."""
+    return _holder_order(user, order.holder) or _holder_approve_invoices(user, order.holder)
+
+
+@rule("order.approve")
+def _order_approve(user, order) -> bool:
+    """Orders outside the plan or above the weekly limit wait for the holder's council case staff."""
+    return _staff(user, order.council_id, *_CASEWORK)
+
+
+@rule("enquiry.answer")
+def _enquiry_answer(user, enquiry) -> bool:
+    return _works_for(user, enquiry.organisation_id)
+
+
+@rule("enquiry.view")
+def _enquiry_view(user, enquiry) -> bool:
+    return enquiry.asked_by_id == user.id or _works_for(user, enquiry.organisation_id)
+
+
 # --- council-wide ------------------------------------------------------------
 
 @rule("holder.create")

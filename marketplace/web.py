@@ -70,7 +70,10 @@ def init_app(app) -> None:
 
     @app.context_processor
     def _globals():
+        from .notifications.service import unread_count
+
         return {
+            "unread_notifications": unread_count(current_user) if current_user.is_authenticated else 0,
             "can": lambda action, target=None: policy.can(current_user, action, target),
             "current_council": current_council(),
             "user_councils": user_councils(),

@@ -68,11 +68,15 @@ def _add_months(day: date, months: int) -> date:
 def payment_dates(budget: BudgetPeriod) -> list[date]:
     if budget.funding_schedule == "one_off":
         return [budget.starts_on]
+    # A payment is due at the start of each whole cycle that fits in the plan period (13 four-weekly
+    # payments or 12 monthly ones in a year); the whole budget is shared among them.
     dates, n = [], 0
     while True:
-        due = (budget.starts_on + timedelta(weeks=4 * n) if budget.funding_schedule == "four_weekly"
-               else _add_months(budget.starts_on, n))
-        if due > budget.ends_on:
+        if budget.funding_schedule == "four_weekly":
+            due, next_due = budget.starts_on + timedelta(weeks=4 * n), budget.starts_on + timedelta(weeks=4 * (n + 1))
+        else:
+            due, next_due = _add_months(budget.starts_on, n), _add_months(budget.starts_on, n + 1)
+        if due > budget.ends_on or (dates and next_due > budget.ends_on + timedelta(days=1)):
             return dates
         dates.append(due)
         n += 1

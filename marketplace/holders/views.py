@@ -139,7 +139,11 @@ def revoke(delegation_id: int):
 @login_required
 def caseload():
     require(current_user, "caseload.view")
-    return render_template("holders/caseload.html", holders=service.holders_acting_for(current_user), title="Your caseload")
+    from ..orders.service import unconfirmed
+
+    caseload_holders = service.holders_acting_for(current_user)
+    return render_template("holders/caseload.html", holders=caseload_holders, title="Your caseload",
+                           unconfirmed=unconfirmed(holder_ids=[h.id for h in caseload_holders]))
 
 
 @bp.get("/me")

@@ -1,0 +1,1 @@
+"""Notifications in the product (a list with unread counts) and by email."""

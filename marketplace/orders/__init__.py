@@ -1,0 +1,1 @@
+"""Budget-aware ordering: purchases and schedules, by holders, representatives and brokers."""

@@ -1,0 +1,224 @@
+"""Baskets, orders (one-off purchases and recurring schedules), their occurrences, and enquiries."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+from ..types import UTCDateTime
+
+ORDER_STATUSES = {
+    "awaiting_approval": "Waiting for the care coordinator",
+    "rejected": "Not approved by the care coordinator",
+    "placed": "Waiting for the provider to accept",
+    "accepted": "Accepted",
+    "declined": "Declined by the provider",
+    "delivered": "Delivered",
+    "invoiced": "Invoiced",
+    "paid": "Paid",
+    "cancelled": "Cancelled",
+}
+OCCURRENCE_STATUSES = {
+    "scheduled": "Booked",
+    "delivered": "Delivered: please confirm",
+    "confirmed": "Confirmed",
+    "disputed": "Disputed",
+    "cancelled": "Cancelled",
+    "cancelled_charged": "Cancelled late: charge applies",
+    "invoiced": "Invoiced",
+    "paid": "Paid",
+}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def to_centi(quantity) -> int:
+    """Quantities (hours, sessions, items) are stored in hundredths: 1.5 hours is 150."""
+    return int((Decimal(str(quantity)) * 100).to_integral_value())
+
+
+class BasketItem(db.Model):
+    """A line waiting in the basket of one person buying for one holder."""
+
+    __tablename__ = "basket_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    quantity_centi: Mapped[int] = mapped_column(Integer)  # for a schedule: per occurrence
+    outcome_key: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # A schedule: {"days": ["tue", "thu"], "starts_on": "2026-12-01", "ends_on": "2027-03-31" or null}
+    schedule: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    listing = relationship("Listing")
+
+    @property
+    def quantity(self) -> Decimal:
+        return Decimal(self.quantity_centi) / 100
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    budget_id: Mapped[int] = mapped_column(ForeignKey("budget_periods.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    placed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="purchase")  # purchase | schedule
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    # The same key twice (a double click, a retry) finds the order already placed.
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    committed_pence: Mapped[int] = mapped_column(Integer, default=0)  # what the order promised when placed
+    approval_reasons: Mapped[list] = mapped_column(JSON, default=list)  # why it needs the coordinator
+    decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # coordinator's or provider's reason
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    note_to_provider: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    placed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    holder = relationship("Holder")
+    organisation = relationship("Organisation")
+    budget = relationship("BudgetPeriod")
+    placed_by = relationship("User", foreign_keys=[placed_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    lines: Mapped[list["OrderLine"]] = relationship(back_populates="order", order_by="OrderLine.id")
+
+    @property
+    def status_label(self) -> str:
+        return ORDER_STATUSES.get(self.status, self.status)
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.holder.user_id != self.placed_by_id
+
+    @property
+    def who_text(self) -> str:
+        if self.on_behalf:
+            return f"Ordered by {self.placed_by.name} for {self.holder.name}"
+        return f"Ordered by {self.holder.name}"
+
+    @property
+    def total_pence(self) -> int:
+        return sum(line.total_pence for line in self.lines)
+
+
+class OrderLine(db.Model):
+    """What was bought, at the price fixed when ordering, for which plan outcome."""
+
+    __tablename__ = "order_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(40))
+    unit: Mapped[str] = mapped_column(String(20))
+    unit_price_pence: Mapped[int] = mapped_column(Integer)
+    price_source: Mapped[str] = mapped_column(String(20))  # public | council
+    vat_rate_percent: Mapped[int] = mapped_column(Integer, default=0)
+    quantity_centi: Mapped[int] = mapped_column(Integer)  # per occurrence for a schedule
+    outcome_key: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    outcome_words: Mapped[str | None] = mapped_column(Text, nullable=True)
+    schedule: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    notice_hours: Mapped[int] = mapped_column(Integer, default=24)
+    cancellation_charge_percent: Mapped[int] = mapped_column(Integer, default=100)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    listing = relationship("Listing")
+    occurrences: Mapped[list["Occurrence"]] = relationship(back_populates="line", order_by="Occurrence.on")
+
+    @property
+    def quantity(self) -> Decimal:
+        return Decimal(self.quantity_centi) / 100
+
+    @property
+    def total_pence(self) -> int:
+        return sum(o.amount_pence for o in self.occurrences if o.status not in ("cancelled",))
+
+
+class Occurrence(db.Model):
+    """One delivery: a session on a date, or the single delivery of a one-off purchase.
+
+    ``amount_pence`` is what it costs (re-priced when a timesheet records different hours, or
+    set to the cancellation charge when cancelled late).
+    """
+
+    __tablename__ = "occurrences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    on: Mapped[date] = mapped_column(Date, index=True)
+    quantity_centi: Mapped[int] = mapped_column(Integer)
+    amount_pence: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="scheduled", index=True)
+    delivered_quantity_centi: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    delivery_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    dispute_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    provider_response: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    line: Mapped[OrderLine] = relationship(back_populates="occurrences")
+    order = relationship("Order")
+
+    @property
+    def status_label(self) -> str:
+        return OCCURRENCE_STATUSES.get(self.status, self.status)
+
+    @property
+    def quantity(self) -> Decimal:
+        return Decimal(self.quantity_centi) / 100
+
+
+class ScheduleAmendment(db.Model):
+    """A change to a schedule proposed by one side; it happens only when the other agrees."""
+
+    __tablename__ = "schedule_amendments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    from_date: Mapped[date] = mapped_column(Date)
+    days: Mapped[list] = mapped_column(JSON)
+    quantity_centi: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="proposed")  # proposed | agreed | refused
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    line = relationship("OrderLine")
+    proposed_by = relationship("User", foreign_keys=[proposed_by_id])
+
+
+class Enquiry(db.Model):
+    """A question to a provider before ordering, and its answer."""
+
+    __tablename__ = "enquiries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("holders.id"), nullable=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    listing = relationship("Listing")
+    organisation = relationship("Organisation")
+    asked_by = relationship("User", foreign_keys=[asked_by_id])
+    answered_by = relationship("User", foreign_keys=[answered_by_id])
