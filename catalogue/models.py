@@ -40,6 +40,9 @@ class Organisation(db.Model):
     accessibility: Mapped[str | None] = mapped_column(Text, nullable=True)
     cqc_location_id: Mapped[str | None] = mapped_column(String(20), nullable=True)
     cqc_rating: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    # "per_delivery": an invoice as soon as each delivery is confirmed; "monthly": one per order and month.
+    invoicing: Mapped[str] = mapped_column(String(20), default="per_delivery", server_default="per_delivery")
+    stripe_account_id: Mapped[str | None] = mapped_column(String(60), nullable=True)  # Stripe Connect
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     approvals: Mapped[list["OrganisationApproval"]] = relationship(back_populates="organisation", order_by="OrganisationApproval.id")

@@ -64,6 +64,8 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     from .plans import views as plan_views
     from .orders import views as order_views
     from .notifications import views as notification_views
+    from .billing import views as billing_views
+    from .billing import webhooks as billing_webhooks
     from .cli import init_app as init_cli
 
     errors.init_app(app)
@@ -75,6 +77,8 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     app.register_blueprint(plan_views.bp)
     app.register_blueprint(order_views.bp)
     app.register_blueprint(notification_views.bp)
+    app.register_blueprint(billing_views.bp)
+    app.register_blueprint(billing_webhooks.bp)
     init_cli(app)
 
     import catalogue

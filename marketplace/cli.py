@@ -16,7 +16,9 @@ def demo_load() -> None:
 
 
 def init_app(app) -> None:
+    from .billing.cli import billing_cli
     from .budgets.cli import budgets_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(budgets_cli)
+    app.cli.add_command(billing_cli)

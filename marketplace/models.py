@@ -9,3 +9,4 @@ from .holders import models as holders_models  # noqa: F401
 from .plans import models as plans_models  # noqa: F401
 from .orders import models as orders_models  # noqa: F401
 from .notifications import models as notifications_models  # noqa: F401
+from .billing import models as billing_models  # noqa: F401

@@ -167,6 +167,39 @@ def _enquiry_view(user, enquiry) -> bool:
     return enquiry.asked_by_id == user.id or _works_for(user, enquiry.organisation_id)
 
 
+# --- invoices ----------------------------------------------------------------------
+
+@rule("invoice.view")
+def _invoice_view(user, invoice) -> bool:
+    return _order_view(user, invoice.order) or _staff(user, invoice.council_id, R.FINANCE_OFFICER, R.ADMINISTRATOR)
+
+
+@rule("invoice.approve")
+def _invoice_approve(user, invoice) -> bool:
+    """Whoever holds the money: the holder (direct payment), the budget manager or council
+    finance (managed account), council finance (council-managed), the provider (its own ISF)."""
+    holder = invoice.holder
+    finance = _staff(user, invoice.council_id, R.FINANCE_OFFICER)
+    if invoice.payer_kind == "holder":
+        return _holder_approve_invoices(user, holder)
+    if invoice.payer_kind == "budget_manager":
+        return _delegated(user, holder, "approve_invoices") or finance
+    if invoice.payer_kind == "council":
+        return finance
+    return invoice.budget.isf_provider_id is not None and _works_for(user, invoice.budget.isf_provider_id)
+
+
+@rule("invoice.pay")
+def _invoice_pay(user, invoice) -> bool:
+    return _invoice_approve(user, invoice)
+
+
+@rule("invoice.credit")
+def _invoice_credit(user, invoice) -> bool:
+    """Credit notes, answers to disputes and refunds come from the provider."""
+    return _works_for(user, invoice.organisation_id)
+
+
 # --- council-wide ------------------------------------------------------------
 
 @rule("holder.create")

@@ -34,6 +34,8 @@ class Council(db.Model):
     assumptions: Mapped[list] = mapped_column(JSON, default=list)
     # The postcode districts the council covers; the catalogue is scoped to these.
     postcode_districts: Mapped[list] = mapped_column(JSON, default=list)
+    # Invoices that match confirmed delivery exactly are approved without a person.
+    auto_approve_invoices: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     def __repr__(self) -> str:

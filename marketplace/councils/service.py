@@ -10,7 +10,7 @@ from .models import Council
 RULE_FIELDS = (
     "name", "brand_colour", "approval_limits", "panel_for_mental_health", "receipt_threshold_pence",
     "audit_tiers", "underspend_rule", "review_schedule", "payment_cycle", "money_model",
-    "contribution_share", "assumptions", "postcode_districts",
+    "contribution_share", "assumptions", "postcode_districts", "auto_approve_invoices",
 )
 
 

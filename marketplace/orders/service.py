@@ -554,6 +554,9 @@ def confirm(actor, occurrence: Occurrence) -> Occurrence:
     events.record("order.delivery_confirmed", actor=actor, holder=order.holder, obj=order, occurrence=occurrence.id)
     _maybe_delivered(actor, order)
     db.session.commit()
+    from ..billing.service import invoice_on_confirmation
+
+    invoice_on_confirmation(occurrence, actor)
     return occurrence
 
 

@@ -149,7 +149,10 @@ def show(order_id: int):
     order = get_order(order_id)
     amendments = db.session.scalars(db.select(ScheduleAmendment).where(
         ScheduleAmendment.line_id.in_([line.id for line in order.lines] or [-1]), ScheduleAmendment.status == "proposed")).all()
-    return render_template("orders/show.html", order=order, today=clock.today(), confirm_form=ConfirmForm(),
+    from ..billing.models import Invoice
+
+    order_invoices = db.session.scalars(db.select(Invoice).filter_by(order_id=order.id).order_by(Invoice.id)).all()
+    return render_template("orders/show.html", order=order, today=clock.today(), confirm_form=ConfirmForm(), order_invoices=order_invoices,
                            reason_form=ReasonForm(), delivery_form=DeliveryForm(), approval_form=ApprovalForm(),
                            amendments=amendments, title=f"Order {order.id}")
 

@@ -1,0 +1,1 @@
+"""Invoicing from confirmed delivery, approval, payment through gateways, credit notes and disputes."""

@@ -1,0 +1,1 @@
+"""Stripe: card payments as destination charges, transfers to providers' connected accounts, webhooks."""

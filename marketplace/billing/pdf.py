@@ -1,0 +1,47 @@
+"""An invoice as a PDF, drawn with ReportLab (pure Python, nothing to install on the system)."""
+from __future__ import annotations
+
+import io
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from ..money import format_pence
+
+
+def invoice_pdf(invoice) -> bytes:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title=f"Invoice {invoice.reference}", author=invoice.organisation.name,
+                            leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=18 * mm)
+    styles = getSampleStyleSheet()
+    story = [
+        Paragraph(f"Invoice {invoice.reference}", styles["Title"]),
+        Paragraph(f"From: {invoice.organisation.name}", styles["Normal"]),
+        Paragraph(f"For: {invoice.holder.name} ({invoice.holder.reference}), {invoice.council.name}", styles["Normal"]),
+        Paragraph(f"Issued {invoice.issued_on:%d %B %Y}. Due {invoice.due_on:%d %B %Y}. Status: {invoice.status_label}.", styles["Normal"]),
+        Spacer(1, 8 * mm),
+    ]
+    rows = [["Date", "Description", "Quantity", "Price", "VAT", "Amount"]]
+    for line in invoice.lines:
+        rows.append([line.on.strftime("%d %b %Y"), Paragraph(line.description, styles["Normal"]), f"{line.quantity_centi / 100:g}",
+                     format_pence(line.unit_price_pence), f"{line.vat_rate_percent}%", format_pence(line.amount_pence)])
+    rows.append(["", "Total (VAT included: " + format_pence(invoice.vat_pence) + ")", "", "", "", format_pence(invoice.total_pence)])
+    if invoice.credited_pence:
+        rows.append(["", "Credit notes", "", "", "", "-" + format_pence(invoice.credited_pence)])
+        rows.append(["", "To pay", "", "", "", format_pence(invoice.payable_pence)])
+    table = Table(rows, colWidths=[24 * mm, 70 * mm, 18 * mm, 22 * mm, 14 * mm, 26 * mm], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+        ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
+        ("LINEABOVE", (0, -1), (-1, -1), 1, colors.black),
+        ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    story.append(table)
+    story.append(Spacer(1, 8 * mm))
+    story.append(Paragraph("Paid for from a personal budget through Support Market. Most care and support is exempt from VAT.", styles["Italic"]))
+    doc.build(story)
+    return buffer.getvalue()

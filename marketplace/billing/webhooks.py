@@ -1,0 +1,83 @@
+"""Stripe webhooks: verify the signature first (400 if it fails), ignore events already
+handled (by event id), dispatch by type, answer 200 to types we do not use, and cope
+with events arriving out of order (a late "failed" never undoes a "succeeded")."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, request
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import error_response
+from ..events import service as events
+from ..extensions import csrf, db
+from .models import Payment, StripeEvent
+from .service import settle_from_gateway
+
+log = logging.getLogger(__name__)
+bp = Blueprint("stripe_webhooks", __name__)
+
+
+def _payment_for(obj) -> Payment | None:
+    payment = db.session.scalar(db.select(Payment).filter_by(gateway_ref=obj.get("id")))
+    if payment is None:
+        payment_id = (obj.get("metadata") or {}).get("payment_id")
+        if payment_id and str(payment_id).isdigit():
+            payment = db.session.get(Payment, int(payment_id))
+    return payment
+
+
+def _succeeded(obj) -> str:
+    payment = _payment_for(obj)
+    if payment is None:
+        return "unknown payment"
+    return "settled" if settle_from_gateway(payment, obj.get("id")) else "already settled"
+
+
+def _failed(obj) -> str:
+    payment = _payment_for(obj)
+    if payment is None:
+        return "unknown payment"
+    if payment.status != "pending":
+        return f"ignored: payment already {payment.status}"
+    error = obj.get("last_payment_error") or {}
+    payment.status = "failed"
+    payment.failure_message = error.get("message") or "The card payment did not go through."
+    payment.gateway_ref = payment.gateway_ref or obj.get("id")
+    events.record("payment.failed", holder=payment.invoice.holder, obj=payment.invoice, method=payment.method,
+                  message=payment.failure_message)
+    return "marked failed"
+
+
+HANDLERS = {
+    "payment_intent.succeeded": _succeeded,
+    "payment_intent.payment_failed": _failed,
+    "transfer.created": _succeeded,
+}
+
+
+@bp.post("/stripe/webhook")
+@csrf.exempt
+def receive():
+    secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
+    if not secret:
+        return error_response(400, "Webhooks are not configured.")
+    from .gateways.stripe.stripe_api import construct_event
+
+    payload = request.get_data()
+    try:
+        event = construct_event(payload, request.headers.get("Stripe-Signature"), secret)
+    except Exception:  # a bad signature or a body that is not an event: nothing is changed
+        log.warning("stripe webhook refused: bad signature")
+        return error_response(400, "Invalid signature.")
+    handler = HANDLERS.get(event["type"])
+    try:
+        with db.session.begin_nested():
+            db.session.add(StripeEvent(event_id=event["id"], type=event["type"]))
+    except IntegrityError:
+        db.session.rollback()
+        return {"received": True, "result": "duplicate"}, 200
+    result = handler(event["data"]["object"]) if handler else "ignored type"
+    db.session.commit()
+    log.info("stripe webhook %s %s: %s", event["type"], event["id"], result)
+    return {"received": True, "result": result}, 200
