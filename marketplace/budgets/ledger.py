@@ -98,7 +98,9 @@ def entries_for(budget_id: int) -> list[LedgerEntry]:
 
 
 def _pot_for(budget: BudgetPeriod, outcome_key: str | None) -> str | None:
-    """Earmarked councils keep a pot per outcome; elsewhere all money is one pot."""
+    """Earmarked councils keep a pot per outcome; elsewhere all money is one pot. Every movement,
+    money in and corrections included, goes through this, so a global council never strands money
+    in a pot its spending cannot reach."""
     return outcome_key if budget.council.money_is_earmarked else None
 
 
@@ -146,8 +148,36 @@ def receive(budget, kind: str, amount: int, *, pot: str | None = None, actor=Non
     lock_budget(budget)
     if idempotency_key and already_posted(idempotency_key):
         return None
-    return _add(budget, kind, amount, pot=pot, outcome_key=pot, actor=actor, memo=memo,
+    return _add(budget, kind, amount, pot=_pot_for(budget, pot), outcome_key=pot, actor=actor, memo=memo,
                 idempotency_key=idempotency_key, effective_on=effective_on)
+
+
+def receive_many(budget, items: list[dict], actor=None) -> list[LedgerEntry]:
+    """Post several receipts (funding or contribution) under one lock: the funding job's fast path.
+
+    ``items``: dicts with kind, amount, pot, idempotency_key, effective_on, memo. Keys
+    already posted are skipped, so the job stays safe to re-run.
+    """
+    lock_budget(budget)
+    keys = [i["idempotency_key"] for i in items]
+    done = set(db.session.scalars(db.select(LedgerEntry.idempotency_key).where(LedgerEntry.idempotency_key.in_(keys)))) if keys else set()
+    entries = []
+    for item in items:
+        if item["idempotency_key"] in done or item["amount"] <= 0:
+            continue
+        if item["kind"] not in ("funding", "contribution"):
+            raise DomainError("Only funding or a contribution can be received.")
+        entries.append(LedgerEntry(
+            budget_id=budget.id, holder_id=budget.holder_id, council_id=budget.council_id, kind=item["kind"],
+            amount_pence=item["amount"], pot=item["pot"], outcome_key=item["pot"], effective_on=item["effective_on"],
+            memo=item.get("memo"), idempotency_key=item["idempotency_key"], actor_id=getattr(actor, "id", None)))
+    if entries:
+        db.session.add_all(entries)
+        db.session.flush()
+        for entry in entries:
+            events.record(f"ledger.{entry.kind}", actor=actor, holder=budget.holder, obj=entry,
+                          amount_pence=entry.amount_pence, pot=entry.pot)
+    return entries
 
 
 def commit(budget, amount: int, *, outcome_key: str | None, cause=None, actor=None, memo=None,
@@ -196,8 +226,9 @@ def credit(budget, amount: int, *, outcome_key: str | None, cause=None, actor=No
 def clawback(budget, amount: int, *, pot: str | None = None, actor=None, memo=None, cause=None) -> LedgerEntry:
     """The council takes back unspent money."""
     lock_budget(budget)
+    outcome_key, pot = pot, _pot_for(budget, pot)
     _require_available(budget, balances(budget.id), pot, amount, "return this to the council")
-    return _add(budget, "clawback", amount, pot=pot, outcome_key=pot, actor=actor, cause=cause, memo=memo)
+    return _add(budget, "clawback", amount, pot=pot, outcome_key=outcome_key, actor=actor, cause=cause, memo=memo)
 
 
 def adjust(budget, amount: int, *, pot: str | None = None, actor=None, memo: str) -> LedgerEntry:
@@ -207,9 +238,10 @@ def adjust(budget, amount: int, *, pot: str | None = None, actor=None, memo: str
     if amount == 0:
         raise DomainError("The correction must not be zero.")
     lock_budget(budget)
+    outcome_key, pot = pot, _pot_for(budget, pot)
     if amount < 0:
         _require_available(budget, balances(budget.id), pot, -amount, "make this correction")
-    return _add(budget, "adjustment", amount, pot=pot, outcome_key=pot, actor=actor, memo=memo)
+    return _add(budget, "adjustment", amount, pot=pot, outcome_key=outcome_key, actor=actor, memo=memo)
 
 
 def external_spend(budget, amount: int, *, outcome_key: str | None, actor=None, memo: str | None = None) -> LedgerEntry:
