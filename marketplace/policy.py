@@ -104,10 +104,11 @@ def _delegation_revoke(user, delegation) -> bool:
 
 @rule("holder.write_plan")
 def _holder_write_plan(user, holder) -> bool:
-    """The holder, anyone with "manage", their broker, and their council's case staff write plans."""
+    """The holder, anyone with "manage", a broker they let order for them, and their council's case staff
+    write plans. A broker with "view" only can read the plan but not change it."""
     if _own(user, holder) or _delegated(user, holder, "manage") or _staff(user, holder.council_id, *_CASEWORK):
         return True
-    return any(d.delegate_id == user.id and d.kind == "broker" and d.is_active() for d in holder.delegations)
+    return any(d.delegate_id == user.id and d.kind == "broker" and d.allows("order") for d in holder.delegations)
 
 
 @rule("holder.manage_budget")

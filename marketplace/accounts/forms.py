@@ -4,21 +4,26 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput, GovCheckboxesInput
 from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from catalogue.models import ORGANISATION_KINDS
 
 from .passwords import MIN_LENGTH
 
 
+def strip_whitespace(value):
+    """Phones and autofill often add a space around an email address; it is never meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class SignInForm(FlaskForm):
-    email = EmailField("Email address", widget=GovTextInput(), validators=[InputRequired("Enter your email address"), Email("Enter an email address like name@example.com")])
+    email = EmailField("Email address", widget=GovTextInput(), filters=[strip_whitespace], validators=[InputRequired("Enter your email address"), Email("Enter an email address like name@example.com")])
     password = PasswordField("Password", widget=GovPasswordInput(), validators=[InputRequired("Enter your password")])
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email address", widget=GovTextInput(), validators=[InputRequired("Enter your email address"), Email("Enter an email address like name@example.com")])
+    email = EmailField("Email address", widget=GovTextInput(), filters=[strip_whitespace], validators=[InputRequired("Enter your email address"), Email("Enter an email address like name@example.com")])
     submit = SubmitField("Send me a link", widget=GovSubmitInput())
 
 
@@ -35,7 +40,7 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class DetailsForm(FlaskForm):
-    name = StringField("Your name", widget=GovTextInput(), validators=[InputRequired("Enter your name"), Length(max=200)])
+    name = StringField("Your name", widget=GovTextInput(), filters=[strip_whitespace], validators=[DataRequired("Enter your name"), Length(max=200)])
     phone = StringField("Phone number (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=40)])
     submit = SubmitField("Save details", widget=GovSubmitInput())
 
@@ -45,12 +50,12 @@ class RegisterOrganisationForm(FlaskForm):
                       validators=[InputRequired("Choose what kind of organisation you are")])
     organisation_name = StringField("Name of your organisation or business", widget=GovTextInput(),
                                     description="If you are a self-employed personal assistant, use your own name.",
-                                    validators=[InputRequired("Enter the name of your organisation"), Length(max=200)])
+                                    filters=[strip_whitespace], validators=[DataRequired("Enter the name of your organisation"), Length(max=200)])
     summary = TextAreaField("What you do, in a sentence or two (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=1000)])
     councils = SelectMultipleField("Which council areas do you work in?", widget=GovCheckboxesInput(), coerce=int,
                                    validators=[InputRequired("Choose at least one council area")])
-    person_name = StringField("Your name", widget=GovTextInput(), validators=[InputRequired("Enter your name"), Length(max=200)])
-    email = EmailField("Your email address", widget=GovTextInput(), validators=[InputRequired("Enter your email address"), Email("Enter an email address like name@example.com")])
+    person_name = StringField("Your name", widget=GovTextInput(), filters=[strip_whitespace], validators=[DataRequired("Enter your name"), Length(max=200)])
+    email = EmailField("Your email address", widget=GovTextInput(), filters=[strip_whitespace], validators=[InputRequired("Enter your email address"), Email("Enter an email address like name@example.com")])
     phone = StringField("Phone number (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=40)])
     password = PasswordField("Choose a password", widget=GovPasswordInput(), description=f"At least {MIN_LENGTH} characters.",
                              validators=[InputRequired("Choose a password"), Length(min=MIN_LENGTH, message=f"Your password must be at least {MIN_LENGTH} characters long")])

@@ -17,11 +17,27 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+_DUMMY_HASHES: dict[tuple[int, int], str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of nothing anyone knows, at the configured cost, made once per cost."""
+    cfg = current_app.config
+    key = (cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"])
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = _hasher().hash("no account: this only makes checking take the usual time")
+    return _DUMMY_HASHES[key]
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    if not password_hash:
-        return False
+    """Whether ``password`` matches. Without a hash (no such account, or no password set
+    yet) it still does a full argon2 check, so the time taken does not reveal which."""
+    hasher = _hasher()
     try:
-        return _hasher().verify(password_hash, password)
+        if not password_hash:
+            hasher.verify(_dummy_hash(), password or "")
+            return False
+        return hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -58,9 +58,10 @@ def authenticate(email: str, password: str) -> User | None:
     """The user if the email and password match an active account, else None."""
     user = find_by_email(email)
     if user is None:
-        verify_password(None, password)
+        verify_password(None, password)  # the same work as for a real account
         return None
-    if not user.is_active_account or not verify_password(user.password_hash, password):
+    # Check the password before the account's state, so a closed account takes the usual time too.
+    if not verify_password(user.password_hash, password) or not user.is_active_account:
         return None
     user.last_signed_in_at = clock.now()
     events.record("account.signed_in", actor=user, obj=user)

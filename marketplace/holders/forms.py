@@ -5,9 +5,21 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovCheckboxInput, GovDateInput, GovRadioInput,
                                                 GovSubmitInput, GovTextArea, GovTextInput)
 from wtforms import BooleanField, DateField, EmailField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
+from ..accounts.forms import strip_whitespace
 from .models import CONTACT_CHANNELS, RIGHT_LABELS
+
+class GovDateField(DateField):
+    """A date typed as day, month and year (GovDateInput). The widget needs exactly three raw
+    parts to show the form again, so a request that left the fields out (or sent too many)
+    gets three, and a plain error message instead of a crash."""
+
+    def process(self, formdata, *args, **kwargs):
+        super().process(formdata, *args, **kwargs)
+        if self.raw_data is not None and formdata is not None and len(self.raw_data) != 3:
+            self.raw_data = (list(self.raw_data) + ["", "", ""])[:3]
+
 
 POSTCODE_DISTRICT = Regexp(r"^\s*[A-Za-z]{1,2}[0-9][0-9A-Za-z]?\s*$", message="Enter the first part of a postcode, like SK4")
 
@@ -30,8 +42,8 @@ class HolderRecordForm(FlaskForm):
 
 
 class NewHolderForm(HolderRecordForm):
-    name = StringField("Full name", widget=GovTextInput(), validators=[InputRequired("Enter the person's full name"), Length(max=200)])
-    email = EmailField("Email address (optional)", widget=GovTextInput(),
+    name = StringField("Full name", widget=GovTextInput(), filters=[strip_whitespace], validators=[DataRequired("Enter the person's full name"), Length(max=200)])
+    email = EmailField("Email address (optional)", widget=GovTextInput(), filters=[strip_whitespace],
                        description="We will email an invitation to set a password. Leave empty if the person does not use email.",
                        validators=[Optional(), Email("Enter an email address like name@example.com")])
     managed_by_council = BooleanField("The council manages this account and records consent for the person", widget=GovCheckboxInput(), validators=[Optional()])
@@ -43,14 +55,14 @@ class DelegationForm(FlaskForm):
                       choices=[("representative", "A representative: a carer, family member, friend or advocate"),
                                ("broker", "A broker or support planner")],
                       validators=[InputRequired("Choose who they are")])
-    delegate_name = StringField("Their name", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    delegate_email = EmailField("Their email address", widget=GovTextInput(),
+    delegate_name = StringField("Their name", widget=GovTextInput(), filters=[strip_whitespace], validators=[Optional(), Length(max=200)])
+    delegate_email = EmailField("Their email address", widget=GovTextInput(), filters=[strip_whitespace],
                                 validators=[InputRequired("Enter their email address"), Email("Enter an email address like name@example.com")])
     rights = SelectMultipleField("What may they do?", widget=GovCheckboxesInput(), choices=list(RIGHT_LABELS.items()),
                                  validators=[InputRequired("Choose at least one thing they may do")])
-    starts_on = DateField("From", widget=GovDateInput(), format="%d %m %Y",
+    starts_on = GovDateField("From", widget=GovDateInput(), format="%d %m %Y",
                           validators=[InputRequired("Enter the date this starts, like 1 12 2026")])
-    ends_on = DateField("Until (optional)", widget=GovDateInput(), format="%d %m %Y",
+    ends_on = GovDateField("Until (optional)", widget=GovDateInput(), format="%d %m %Y",
                         description="Leave empty if there is no end date.", validators=[Optional()])
     consent_note = TextAreaField("How was consent given? (optional)", widget=GovTextArea(),
                                  description="For example: agreed in person at the review meeting on 3 November.",

@@ -32,9 +32,12 @@ def create_holder(actor, council, *, name: str, email: str | None, preferred_con
         raise DomainError("Choose how the person would like to be contacted.")
     user = None
     if email:
-        user = accounts.find_by_email(email) or accounts.create_user(email, name)
-        if db.session.scalar(db.select(Holder).filter_by(user_id=user.id)):
-            raise DomainError("That email address already belongs to a budget holder.")
+        # Never attach someone else's existing account (a member of staff, a provider) to a new holder:
+        # that would give it the holder's money without their say.
+        if accounts.find_by_email(email) is not None:
+            raise DomainError("That email address already has an account. Check it is the person's own address, "
+                              "or set them up without email and ask them to contact the council.")
+        user = accounts.create_user(email, name)
         accounts.grant_role(user, R.HOLDER, council)
     holder = Holder(
         council_id=council.id, user=user, name=name.strip(), reference=reference or new_reference(council),
