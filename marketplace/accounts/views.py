@@ -74,6 +74,7 @@ def reset_password(token: str):
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
 def accept_invitation(token: str):
     return _choose_password(token, INVITATION, service.accept_invitation, "Choose your password")
 
@@ -121,6 +122,7 @@ def settings():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("REGISTER_RATE_LIMIT", "20 per hour"), methods=["POST"])
 def register():
     form = RegisterOrganisationForm()
     councils = db.session.scalars(db.select(Council).order_by(Council.name)).all()
