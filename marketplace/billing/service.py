@@ -193,6 +193,8 @@ def approve(actor, invoice: Invoice) -> Payment:
     """The person holding the money approves; approval creates the payment to be made."""
     if not can(actor, "invoice.approve", invoice):
         raise NotAllowed("You cannot approve this invoice.")
+    if invoice.status != "issued":  # a disputed invoice goes back through resolve_dispute, never around it
+        raise InvalidTransition("invoice", invoice.status, "approved")
     payment = _approve(actor, invoice)
     db.session.commit()
     return payment
@@ -205,6 +207,23 @@ def _lock_invoice(invoice: Invoice) -> None:
 
 def open_payment(invoice: Invoice) -> Payment | None:
     return next((p for p in invoice.payments if p.status == "pending"), None)
+
+
+def in_flight(invoice: Invoice) -> Payment | None:
+    """The open payment if it has left this server (sent to Stripe, or in a bank file of a payment
+    run) and its outcome is not known yet. Until it is, the invoice's amount and route stay as they are."""
+    payment = open_payment(invoice)
+    if payment is not None and (payment.gateway_ref is not None or payment.payment_run_id is not None):
+        return payment
+    return None
+
+
+def _in_flight_message(payment: Payment) -> str:
+    if payment.payment_run_id is not None:
+        return (f"This invoice is in payment run {payment.payment_run_id}, already sent to the bank. "
+                "Record the run as paid once the bank has paid it.")
+    return (f"A payment for this invoice ({payment.method_label.lower()}) is still in progress. Wait for its result; "
+            "trying the same way again will not take the money twice.")
 
 
 def pay(actor, invoice: Invoice, method: str, **details) -> Payment:
@@ -223,7 +242,9 @@ def pay(actor, invoice: Invoice, method: str, **details) -> Payment:
     if invoice.status != "approved":
         raise DomainError("Only an approved invoice can be paid.")
     payment = open_payment(invoice)
-    if payment is None or (payment.method != method and payment.gateway_ref is None):
+    if payment is not None and payment.method != method and in_flight(invoice) is not None:
+        raise DomainError(_in_flight_message(payment))  # another route now could pay the provider twice
+    if payment is None or payment.method != method:
         if payment is not None:  # switching route before anything was sent: close the old attempt
             payment.status = "failed"
             payment.failure_message = f"Paid by {method.replace('_', ' ')} instead."
@@ -310,6 +331,8 @@ def start_payment_run(actor, council, payer_kind: str = "council") -> PaymentRun
     """Gather the pending bank payments the council makes into one run for a bank upload."""
     if not can(actor, "council.finance", council):
         raise NotAllowed("Only finance staff can make payment runs.")
+    if payer_kind not in ("council", "budget_manager"):  # holders and ISF providers pay their own invoices
+        raise DomainError("A payment run is for invoices the council or a budget manager pays.")
     pending = db.session.scalars(db.select(Payment).join(Invoice).where(
         Invoice.council_id == council.id, Invoice.payer_kind == payer_kind, Invoice.status == "approved",
         Payment.status == "pending", Payment.method.in_(("bacs", "standing_order")), Payment.payment_run_id.is_(None))).all()
@@ -358,6 +381,8 @@ def issue_credit_note(actor, invoice: Invoice, amount_pence: int, reason: str) -
         raise DomainError(f"The credit must be between 1p and {format_pence(invoice.payable_pence)}.")
     if invoice.status == "credited":
         raise InvalidTransition("invoice", invoice.status, "credited")
+    if invoice.status != "paid" and in_flight(invoice) is not None:  # the full amount may be leaving now
+        raise DomainError(_in_flight_message(in_flight(invoice)) + " Then issue the credit note.")
     _lock_invoice(invoice)
     note = CreditNote(invoice=invoice, amount_pence=amount_pence, reason=reason.strip(), created_by_id=actor.id)
     db.session.add(note)
@@ -393,7 +418,7 @@ def dispute(actor, invoice: Invoice, reason: str) -> InvoiceDispute:
         raise DomainError("Say what is wrong with the invoice.")
     if invoice.status not in ("issued", "approved"):
         raise InvalidTransition("invoice", invoice.status, "disputed")
-    if open_payment(invoice) is not None and open_payment(invoice).gateway_ref:
+    if in_flight(invoice) is not None:
         raise DomainError("A payment for this invoice is already in progress.")
     record = InvoiceDispute(invoice=invoice, raised_by_id=actor.id, reason=reason.strip(), status_before=invoice.status)
     db.session.add(record)
@@ -430,15 +455,19 @@ def resolve_dispute(actor, record: InvoiceDispute, upheld: bool, note: str | Non
         raise NotAllowed("You cannot resolve this dispute.")
     if record.resolution is not None:
         raise DomainError("This dispute is already resolved.")
+    if upheld:  # check the credit before anything changes: a refused credit leaves the dispute open
+        amount = credit_pence if credit_pence else invoice.payable_pence
+        if amount <= 0 or amount > invoice.payable_pence:
+            raise DomainError(f"The credit must be between 1p and {format_pence(invoice.payable_pence)}.")
+        issuer = actor if can(actor, "invoice.credit", invoice) else _provider_actor(invoice)
     record.resolution = "upheld" if upheld else "rejected"
     record.resolution_note = (note or "").strip() or None
     record.resolved_at = clock.now()
     _move(actor, invoice, record.status_before, f"Dispute {record.resolution}")
-    db.session.commit()
-    if upheld:
-        amount = credit_pence if credit_pence else invoice.payable_pence
-        issue_credit_note(actor if can(actor, "invoice.credit", invoice) else _provider_actor(invoice), invoice, amount,
-                          f"Dispute upheld: {record.reason}")
+    if upheld:  # the outcome and its credit note are committed together
+        issue_credit_note(issuer, invoice, amount, f"Dispute upheld: {record.reason}")
+    else:
+        db.session.commit()
     return record
 
 
@@ -464,6 +493,9 @@ def refund_card_payment(actor, payment: Payment, amount_pence: int, reason: str)
         raise DomainError("Only a card payment that went through can be refunded this way.")
     if amount_pence <= 0 or amount_pence > payment.amount_pence - payment.refunded_pence:
         raise DomainError("The refund must not be more than was paid.")
+    if amount_pence > invoice.payable_pence:  # the credit note below could not be issued: ask Stripe for nothing
+        raise DomainError(f"The refund must not be more than is left on the invoice after credit notes "
+                          f"({format_pence(invoice.payable_pence)}).")
     key = f"refund-{payment.id}-{payment.refunded_pence + amount_pence}"
     try:
         stripe_api.create_refund(payment_intent=payment.gateway_ref, amount_pence=amount_pence, idempotency_key=key)

@@ -77,7 +77,8 @@ def receive():
     except IntegrityError:
         db.session.rollback()
         return {"received": True, "result": "duplicate"}, 200
-    result = handler(event["data"]["object"]) if handler else "ignored type"
+    # A plain dict for the handlers: the stripe library's objects are not dicts (``.get`` raises on them).
+    result = handler(event["data"]["object"].to_dict()) if handler else "ignored type"
     db.session.commit()
     log.info("stripe webhook %s %s: %s", event["type"], event["id"], result)
     return {"received": True, "result": result}, 200

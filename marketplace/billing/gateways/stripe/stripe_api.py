@@ -11,7 +11,7 @@ import logging
 import stripe
 from flask import current_app
 
-from .consts import CURRENCY
+from .consts import API_VERSION, CURRENCY
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,8 @@ def client() -> stripe.StripeClient:
     if not cfg.get("STRIPE_SECRET_KEY"):
         raise StripeFailure("Card payments are not set up. Pay by bank transfer instead.")
     base = {"api": cfg["STRIPE_API_BASE"]} if cfg.get("STRIPE_API_BASE") else None
-    return stripe.StripeClient(cfg["STRIPE_SECRET_KEY"], base_addresses=base, max_network_retries=0)
+    return stripe.StripeClient(cfg["STRIPE_SECRET_KEY"], base_addresses=base, max_network_retries=0,
+                               stripe_version=API_VERSION)
 
 
 def _call(what: str, fn, **extra):
@@ -55,9 +56,12 @@ def _call(what: str, fn, **extra):
 
 def create_card_payment(*, amount_pence: int, payment_method: str, idempotency_key: str, destination: str | None,
                         metadata: dict, description: str):
-    """A PaymentIntent confirmed at once; with ``destination`` it is a destination charge to the provider."""
+    """A PaymentIntent confirmed at once; with ``destination`` it is a destination charge to the provider.
+
+    The description travels in the metadata: localstripe, the fake Stripe the tests run against,
+    refuses a PaymentIntent's ``description`` parameter, and the metadata shows on the dashboard too."""
     params = {"amount": amount_pence, "currency": CURRENCY, "payment_method": payment_method, "confirm": True,
-              "payment_method_types": ["card"], "description": description, "metadata": metadata}
+              "payment_method_types": ["card"], "metadata": {**metadata, "description": description}}
     if destination:
         params["transfer_data"] = {"destination": destination}
         params["on_behalf_of"] = destination
