@@ -169,7 +169,7 @@ def receive_many(budget, items: list[dict], actor=None) -> list[LedgerEntry]:
             raise DomainError("Only funding or a contribution can be received.")
         entries.append(LedgerEntry(
             budget_id=budget.id, holder_id=budget.holder_id, council_id=budget.council_id, kind=item["kind"],
-            amount_pence=item["amount"], pot=item["pot"], outcome_key=item["pot"], effective_on=item["effective_on"],
+            amount_pence=item["amount"], pot=_pot_for(budget, item["pot"]), outcome_key=item["pot"], effective_on=item["effective_on"],
             memo=item.get("memo"), idempotency_key=item["idempotency_key"], actor_id=getattr(actor, "id", None)))
     if entries:
         db.session.add_all(entries)

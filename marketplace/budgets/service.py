@@ -104,7 +104,7 @@ def _pot_shares(budget: BudgetPeriod, amount: int, plan) -> list[tuple[str | Non
     """How a payment is earmarked: pro rata to the approved plan's outcomes (the rest unallocated),
     or all to the one pot where plan money is a global sum."""
     if plan is None or not budget.council.money_is_earmarked or not plan.outcomes:
-        return [(None, amount)]
+        return [(None, amount)] if amount > 0 else []  # nothing to post (e.g. no contribution)
     base = max(budget.approved_annual_budget_pence or 0, plan.total_pence)
     shares, given = [], 0
     for outcome in plan.outcomes:
@@ -124,7 +124,9 @@ def fund_until(until: date, actor=None) -> int:
     """Post every payment due on or before ``until`` for budgets with an approved plan.
 
     Safe to run twice: each payment carries an idempotency key (budget, date, pot, kind),
-    so a payment already posted is skipped. Returns the number of entries posted.
+    so a payment already posted is skipped. A payment counts as posted once any of its pots is,
+    so a plan version approved in between (new outcomes, new pots) cannot post it again.
+    Returns the number of entries posted.
     """
     from ..plans.models import SupportPlan
 
@@ -139,17 +141,21 @@ def fund_until(until: date, actor=None) -> int:
         if not due:
             continue
         plan = approved_plan(budget)
-        done = set(db.session.scalars(db.select(LedgerEntry.idempotency_key).where(
-            LedgerEntry.budget_id == budget.id, LedgerEntry.kind.in_(("funding", "contribution")))))
+        # Under the budget's lock, so two runs cannot both decide a payment is still to be posted.
+        ledger.lock_budget(budget)
+        done = {key.rsplit(":", 1)[0] for key in db.session.scalars(db.select(LedgerEntry.idempotency_key).where(
+            LedgerEntry.budget_id == budget.id, LedgerEntry.kind.in_(("funding", "contribution")))) if key}
+        items = []
         for payment in due:
             for kind, amount in (("funding", payment.council_pence), ("contribution", payment.contribution_pence)):
+                payment_key = f"{kind}:{budget.id}:{payment.due_on.isoformat()}"
+                if payment_key in done:
+                    continue
                 for pot, share in _pot_shares(budget, amount, plan):
-                    key = f"{kind}:{budget.id}:{payment.due_on.isoformat()}:{pot or '-'}"
-                    # The key is checked again under the budget lock inside receive().
-                    if key not in done and ledger.receive(budget, kind, share, pot=pot, actor=actor, idempotency_key=key,
-                                                          effective_on=payment.due_on,
-                                                          memo=f"Payment for the period from {payment.due_on:%d %B %Y}"):
-                        posted += 1
+                    items.append({"kind": kind, "amount": share, "pot": pot, "effective_on": payment.due_on,
+                                  "idempotency_key": f"{payment_key}:{pot or '-'}",
+                                  "memo": f"Payment for the period from {payment.due_on:%d %B %Y}"})
+        posted += len(ledger.receive_many(budget, items, actor=actor))
         if n % 25 == 24:  # commit in batches: short enough locks, few enough disk syncs
             db.session.commit()
     db.session.commit()

@@ -193,6 +193,11 @@ def decide(actor, plan: SupportPlan, decision: str, reason: str | None = None, *
                 raise NotAllowed("This plan needs a panel decision. Record the panel's decision instead.")
             if not (actor.has_role(R.TEAM_MANAGER, plan.council_id) or actor.has_role(R.ADMINISTRATOR, plan.council_id)):
                 raise NotAllowed("A team manager or administrator records the panel's decision.")
+        elif actor_level(actor, plan.council_id) < 0:
+            # An administrator may ask for changes or refer to the panel, and records the panel's
+            # decisions, but has no approval limit of their own.
+            raise NotAllowed(f"Plans are approved or refused by a care coordinator or team manager. "
+                             f"This one is waiting for {LEVEL_LABELS[needed]}.")
         elif actor_level(actor, plan.council_id) < LEVELS.index(needed):
             raise NotAllowed(f"This plan costs {format_pence(plan.weekly_pence)} a week, which is above your approval limit. "
                              f"It is waiting for {LEVEL_LABELS[needed]}.")

@@ -1,0 +1,115 @@
+"""What the holder sees of their money: left overall and per outcome, already promised, the next payment in."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from marketplace import clock
+from marketplace.budgets import ledger
+from marketplace.budgets import service as budgets
+from marketplace.extensions import db
+from marketplace.plans import service as plans
+
+from .support import fresh, read
+
+OUTCOMES = [("Get out of the house twice a week and meet people", ["community"], 260000),
+            ("Keep my flat clean and in order", ["habitable_home"], 130000)]
+MAY_10 = datetime(2026, 5, 10, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def spending(make, holder, coordinator):
+    """Jo on 10 May 2026: paid in on 1 and 29 April (£300 each, £30 of it Jo's own), £50 promised to a provider
+    for getting out. Left: £350 to get out, £200 for the home."""
+    with clock.frozen(MAY_10):
+        budget = make.budget(holder, contribution_pence=39000)
+        plan = make.approved_plan(holder, budget, OUTCOMES, decided_by=coordinator)
+        budgets.fund_until(clock.today())
+        ledger.commit(budget, 5000, outcome_key=plan.outcomes[0].key)
+        db.session.commit()
+    return budget
+
+
+def page(browser, url, on=MAY_10) -> str:
+    with clock.frozen(on):
+        response = browser.get(url)
+    assert response.status_code == 200
+    return read(response)
+
+
+def test_the_money_page_shows_the_money_left_to_spend(browser, spending, holder):
+    browser.sign_in("jo@example.com")
+    assert "Money left to spend £550.00" in page(browser, f"/holders/{holder.id}/money")
+
+
+def test_the_money_page_shows_the_money_already_promised(browser, spending, holder):
+    browser.sign_in("jo@example.com")
+    assert "Already promised £50.00 for support you have ordered" in page(browser, f"/holders/{holder.id}/money")
+
+
+def test_the_money_page_shows_the_next_payment_in_with_the_contribution(browser, spending, holder):
+    browser.sign_in("jo@example.com")
+    text = page(browser, f"/holders/{holder.id}/money")
+    assert "Next payment in £300.00 on Wednesday 27 May, including your own contribution of £30.00" in text
+
+
+def test_the_money_page_shows_what_is_left_for_each_outcome(browser, spending, holder):
+    browser.sign_in("jo@example.com")
+    text = page(browser, f"/holders/{holder.id}/money")
+    # In your words, set aside for the year, left now, promised.
+    assert f"{OUTCOMES[0][0]} £2,600.00 £350.00 £50.00" in text
+    assert f"{OUTCOMES[1][0]} £1,300.00 £200.00 £0.00" in text
+
+
+def test_the_holders_home_page_shows_the_same_money(browser, spending):
+    browser.sign_in("jo@example.com")
+    text = page(browser, "/")
+    assert "Money left to spend £550.00" in text
+    assert "Already promised £50.00" in text
+    assert "Next payment in £300.00 on Wednesday 27 May" in text
+    assert f"{OUTCOMES[0][0]} £2,600.00 £350.00 £50.00" in text
+
+
+def test_after_the_last_payment_the_page_says_no_more_are_due(browser, spending, holder):
+    browser.sign_in("jo@example.com")
+    text = page(browser, f"/holders/{holder.id}/money", on=datetime(2027, 3, 10, tzinfo=timezone.utc))
+    assert "No more payments this plan year." in text
+
+
+def test_before_a_plan_is_approved_the_page_says_money_follows_approval(browser, make, holder, budget, coordinator):
+    make.written_plan(holder, budget, OUTCOMES, by=coordinator, submit=True)
+    browser.sign_in("jo@example.com")
+    text = read(browser.get(f"/holders/{holder.id}/money"))
+    assert "Money is paid in once the support plan is approved." in text
+    assert "Money left to spend" not in text
+
+
+def test_a_global_council_lists_the_outcomes_without_separate_pots(browser, make, birchley):
+    holder = make.holder(birchley, user=make.user(email="gil@example.com"))
+    with clock.frozen(MAY_10):
+        budget = make.budget(holder)
+        make.approved_plan(holder, budget, OUTCOMES)
+        budgets.fund_until(clock.today())
+    browser.sign_in("gil@example.com")
+    text = page(browser, f"/holders/{holder.id}/money")
+    assert "Money left to spend £600.00" in text
+    assert "Your council lets you use the money for any outcome in your plan:" in text
+    assert f"{OUTCOMES[0][0]} (£2,600.00 planned for the year)" in text
+    assert "Left now" not in text
+
+
+def test_the_summary_adds_up_the_outcomes_to_the_total(spending):
+    summary = budgets.money_summary(spending)
+    assert (summary.left, summary.promised, summary.received) == (55000, 5000, 60000)
+    assert sum(o.left for o in summary.outcomes) == summary.left
+    assert [o.set_aside for o in summary.outcomes] == [260000, 130000]
+
+
+def test_the_summary_follows_the_newest_approved_plan(make, holder, coordinator, spending):
+    second = plans.new_version(coordinator, holder, spending)
+    plans.add_outcome(coordinator, second, own_words="Do a course", codes=["work_learning"], amount_pence=52000)
+    plans.submit(coordinator, second)
+    plans.decide(coordinator, second, "approved")
+    assert [o.words for o in budgets.money_summary(spending).outcomes] == [OUTCOMES[0][0], OUTCOMES[1][0], "Do a course"]
+    assert fresh(spending).approved_annual_budget_pence == 442000
