@@ -6,9 +6,10 @@ from decimal import Decimal, InvalidOperation
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovDateInput, GovRadioInput, GovSelect, GovSubmitInput,
                                                 GovTextArea, GovTextInput)
-from wtforms import DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..holders.forms import GovDateField  # survives a post without the three date boxes
 from .models import WEEKDAYS
 
 DAY_CHOICES = list(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
@@ -44,9 +45,9 @@ class AddToBasketForm(FlaskForm):
     recurring = RadioField("How often?", widget=GovRadioInput(), default="once",
                            choices=[("once", "Once"), ("weekly", "Every week, on the days I choose")])
     days = SelectMultipleField("Which days?", widget=GovCheckboxesInput(), choices=DAY_CHOICES, validators=[Optional()])
-    starts_on = DateField("Starting from", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
-    ends_on = DateField("Until (optional)", widget=GovDateInput(), format="%d %m %Y",
-                        description="Leave empty to carry on until the end of the plan year.", validators=[Optional()])
+    starts_on = GovDateField("Starting from", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
+    ends_on = GovDateField("Until (optional)", widget=GovDateInput(), format="%d %m %Y",
+                           description="Leave empty to carry on until the end of the plan year.", validators=[Optional()])
     submit = SubmitField("Add to basket", widget=GovSubmitInput())
 
     def validate_days(self, field):
@@ -87,7 +88,7 @@ class DeliveryForm(FlaskForm):
 class CancelForm(FlaskForm):
     scope = RadioField("What do you want to cancel?", widget=GovRadioInput(), default="all",
                        choices=[("all", "Everything not yet delivered"), ("from", "Dates from a day I choose")])
-    from_date = DateField("From", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
+    from_date = GovDateField("From", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
     submit = SubmitField("Yes, cancel", widget=GovSubmitInput())
 
     def validate_from_date(self, field):

@@ -201,6 +201,10 @@ def quote(actor, holder, items: list[BasketItem] | None = None) -> Quote:
         if listing.status != "published":
             problems.append(f"\u201c{listing.title}\u201d is no longer available. Remove it from the basket.")
             continue
+        if listing.organisation is None or not listing.organisation.is_approved_in(council.id):
+            problems.append(f"\u201c{listing.title}\u201d is no longer available from a provider your council approves. "
+                            "Remove it from the basket.")
+            continue
         if item.outcome_key not in outcomes:
             problems.append(f"Choose which outcome in the plan \u201c{listing.title}\u201d is for.")
             continue
@@ -303,14 +307,14 @@ def place(actor, holder, submission_key: str, note: str | None = None) -> list[O
     Raises OrderDoesNotFit (with the shortfall and what would fit) or DomainError.
     """
     _require_can_order(actor, holder)
-    existing = orders_for_submission(submission_key)
+    existing = orders_for_submission(submission_key, holder, actor)
     if existing:
         return existing
     budget = current_budget(holder)
     if budget is None:
         raise DomainError("There is no budget yet.")
     ledger.lock_budget(budget)  # from here until commit, nobody else moves this budget's money
-    existing = orders_for_submission(submission_key)  # a twin request may have finished while we waited
+    existing = orders_for_submission(submission_key, holder, actor)  # a twin request may have finished while we waited
     if existing:
         db.session.rollback()
         return existing
@@ -360,7 +364,7 @@ def place(actor, holder, submission_key: str, note: str | None = None) -> list[O
         db.session.commit()
     except IntegrityError:  # the same submission raced us to the database
         db.session.rollback()
-        existing = orders_for_submission(submission_key)
+        existing = orders_for_submission(submission_key, holder, actor)
         if existing:
             return existing
         raise
@@ -370,13 +374,22 @@ def place(actor, holder, submission_key: str, note: str | None = None) -> list[O
     return orders
 
 
-def orders_for_submission(submission_key: str) -> list[Order]:
-    return db.session.scalars(db.select(Order).where(Order.submission_key.like(f"{submission_key}:%")).order_by(Order.id)).all()
+def orders_for_submission(submission_key: str, holder=None, actor=None) -> list[Order]:
+    """The orders one checkout placed. The key is matched as typed ("%" and "_" are not wildcards) and,
+    given a holder and a buyer, only among the orders that buyer placed for that holder: a made-up or
+    borrowed key never shows anyone else's orders."""
+    query = db.select(Order).where(Order.submission_key.startswith(f"{submission_key}:", autoescape=True))
+    if holder is not None:
+        query = query.where(Order.holder_id == holder.id)
+    if actor is not None:
+        query = query.where(Order.placed_by_id == actor.id)
+    return db.session.scalars(query.order_by(Order.id)).all()
 
 
 def _order_link(order: Order) -> str:
+    """The order's path inside the product (never a full URL, even outside a request: notify() adds the host)."""
     try:
-        return url_for("orders.show", order_id=order.id)
+        return url_for("orders.show", order_id=order.id, _external=False)
     except RuntimeError:
         return f"/orders/{order.id}"
 
@@ -618,6 +631,7 @@ def cancel(actor, order: Order, from_date: date | None = None) -> dict:
     if order.status not in ("awaiting_approval", "placed", "accepted"):
         raise InvalidTransition("order", order.status, "cancelled")
     moment = clock.now()
+    provider_knows = order.status in ("placed", "accepted")  # an order waiting for the coordinator never reached them
     released = charged = 0
     for line in order.lines:
         release_amount = 0
@@ -648,7 +662,7 @@ def cancel(actor, order: Order, from_date: date | None = None) -> dict:
             _move(actor, order, "cancelled")
             order.closed_at = clock.now()
     db.session.commit()
-    notify_all(_provider_people(order), f"Order {order.id} changed: dates cancelled",
+    notify_all(_provider_people(order) if provider_knows else [], f"Order {order.id} changed: dates cancelled",
                f"{order.who_text}. Cancelled dates: {format_pence(released + charged)}"
                + (f", of which {format_pence(charged)} may be charged as late cancellation." if charged else "."),
                _order_link(order))

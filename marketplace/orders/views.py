@@ -17,6 +17,7 @@ from ..holders import service as holders
 from ..holders.forms import ConfirmForm
 from ..holders.models import Holder
 from ..holders.views import get_holder
+from ..money import format_pence
 from ..plans.service import approved_plan
 from ..policy import can, require
 from ..web import current_council
@@ -222,9 +223,9 @@ def cancel(order_id: int):
             db.session.rollback()
             problem = error.message
         else:
-            message = f"Cancelled. {result['released'] / 100:,.2f} pounds is back in the budget."
+            message = f"Cancelled. {format_pence(result['released'])} is back in the budget."
             if result["charged"]:
-                message += f" The provider may charge {result['charged'] / 100:,.2f} pounds because it was inside their notice period."
+                message += f" The provider may charge {format_pence(result['charged'])} because it was inside their notice period."
             flash(message, "success")
             return _back_to_order(order)
     return render_template("orders/cancel.html", order=order, form=form, problem=problem, title=f"Cancel order {order.id}?")
