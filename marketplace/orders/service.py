@@ -229,16 +229,25 @@ def quote(actor, holder, items: list[BasketItem] | None = None) -> Quote:
     return Quote(lines, shortfalls, _approval_reasons(council, lines, outcomes), problems)
 
 
-def _approval_reasons(council, lines: list[LineQuote], outcomes) -> list[str]:
-    """Why a coordinator must look first: support the plan does not foresee, or above the weekly limit."""
-    reasons = []
+def _category_reasons(lines: list[LineQuote], outcomes) -> list[str]:
+    """Lines buying a kind of support the plan outcome does not foresee."""
     from catalogue.taxonomy import category_name
 
+    reasons = []
     for line in lines:
         foreseen = outcomes[line.outcome_key].categories
         if foreseen and line.listing.category not in foreseen:
             reasons.append(f"{category_name(line.listing.category)} is not one of the kinds of support the plan foresees "
                            f"for \u201c{line.outcome_words}\u201d.")
+    return reasons
+
+
+def _approval_reasons(council, lines: list[LineQuote], outcomes) -> list[str]:
+    """Why a coordinator must look first: support the plan does not foresee, or above the weekly limit.
+
+    A one-off purchase counts as that week's spending, so a single large purchase above the
+    council's weekly limit is checked too."""
+    reasons = _category_reasons(lines, outcomes)
     limit = (council.approval_limits or [{}])[0].get("max_weekly_pence")
     weekly = sum(line.weekly_pence for line in lines)
     if limit is not None and weekly > limit:
@@ -330,8 +339,12 @@ def place(actor, holder, submission_key: str, note: str | None = None) -> list[O
     for line in checked.lines:
         by_provider.setdefault(line.listing.organisation_id, []).append(line)
     orders = []
+    outcomes = {o.key: o for o in approved_plan(budget).outcomes}
+    # The weekly limit applies to the whole checkout, as the basket showed it: splitting a
+    # basket between providers must not get round the council's check.
+    over_limit = [r for r in checked.approval_reasons if r not in _category_reasons(checked.lines, outcomes)]
     for organisation_id, lines in sorted(by_provider.items()):
-        reasons = _approval_reasons(holder.council, lines, {o.key: o for o in approved_plan(budget).outcomes})
+        reasons = _category_reasons(lines, outcomes) + over_limit
         order = Order(holder_id=holder.id, council_id=holder.council_id, budget_id=budget.id, organisation_id=organisation_id,
                       placed_by_id=actor.id, kind="schedule" if any(l.item.schedule for l in lines) else "purchase",
                       status="awaiting_approval" if reasons else "placed", submission_key=f"{submission_key}:{organisation_id}",

@@ -352,7 +352,9 @@ def ask(listing_id: int):
         abort(404)
     form = EnquiryForm()
     if form.validate_on_submit():
-        holder = next(iter(holders_i_can_order_for()), None)
+        # File it against the person only when there is no doubt who it is for.
+        candidates = holders_i_can_order_for()
+        holder = candidates[0] if len(candidates) == 1 else None
         enquiry = Enquiry(listing_id=listing.id, organisation_id=listing.organisation_id, asked_by_id=current_user.id,
                           holder_id=holder.id if holder else None, question=form.question.data.strip())
         db.session.add(enquiry)

@@ -130,3 +130,14 @@ def test_an_order_already_decided_cannot_be_decided_again(jo, holder, budget, ou
         service.approve(coordinator, placed, False, "Changed my mind")
     assert fresh(placed).status == "placed"
     assert pot(budget, outing).committed == 4000
+
+
+def test_splitting_a_basket_between_providers_does_not_get_round_the_weekly_limit(jo, holder, budget, outing, sessions, cheaper):
+    # £160 from one provider and £125 from another: £285 in one checkout, over Aldermoor's £250 a week.
+    service.add_to_basket(jo, holder, sessions, 4, outing.key)
+    service.add_to_basket(jo, holder, cheaper, 5, outing.key)
+    quote = service.quote(jo, holder)
+    assert any("£285.00 a week" in reason for reason in quote.approval_reasons)
+    placed = service.place(jo, holder, "split-basket-key-0001")
+    assert [o.status for o in placed] == ["awaiting_approval", "awaiting_approval"]
+    assert all(any("£285.00 a week" in r for r in o.approval_reasons) for o in placed)
