@@ -3,7 +3,8 @@
 SQLAlchemy session events note which listings a flush touched (directly, or through
 their organisation, its council approvals, agreed prices, person profile or events);
 after the commit succeeds, those listings are re-read in a fresh session and written to
-the index (or removed when no longer published). A rollback forgets them.
+the index (or removed when no longer public: published, and offered by an approved
+organisation or a council). A rollback forgets them.
 """
 from __future__ import annotations
 
@@ -50,13 +51,13 @@ def sync_listings(listing_ids, organisation_ids=()) -> None:
             listing_ids |= set(session.scalars(select(Listing.id).where(Listing.organisation_id.in_(organisation_ids))))
         councils = _councils(session)
         found = {listing.id: listing for listing in _load_listings(session, listing_ids)} if listing_ids else {}
-        upserts = [document_for(found[i], councils) for i in found if found[i].status == "published"]
-        deletes = [str(i) for i in listing_ids if i not in found or found[i].status != "published"]
+        upserts = [document_for(found[i], councils) for i in found if found[i].is_public]
+        deletes = [str(i) for i in listing_ids if i not in found or not found[i].is_public]
         current_index().write([c.slug for c in councils], upserts, deletes)
 
 
 def rebuild() -> int:
-    """Rebuild the index from the database; returns the number of published listings indexed."""
+    """Rebuild the index from the database; returns the number of public listings indexed (see Listing.is_public)."""
     with Session(db.engine) as session:
         councils = _councils(session)
         ids = session.scalars(select(Listing.id).where(Listing.status == "published").order_by(Listing.id)).all()
@@ -64,7 +65,8 @@ def rebuild() -> int:
         def documents():
             for start in range(0, len(ids), 1000):
                 for listing in _load_listings(session, ids[start:start + 1000]):
-                    yield document_for(listing, councils)
+                    if listing.is_public:
+                        yield document_for(listing, councils)
                 session.expunge_all()
 
         return current_index().rebuild([c.slug for c in councils], documents())

@@ -28,6 +28,10 @@ TRANSITIONS = {
     "rejected": set(),
 }
 
+# The most a listing or an agreed rate may cost: £1,000,000. Anything larger is a typing slip, and would
+# not fit the database's integer column.
+MAX_PRICE_PENCE = 100_000_000
+
 EDITABLE = ("title", "summary", "description", "category", "outcomes", "price_pence", "price_unit", "vat_rate_percent",
             "notice_hours", "cancellation_charge_percent", "delivery_modes", "areas", "venue_address", "days", "times",
             "min_age", "max_age", "accessibility_features", "languages", "how_to_join", "contact")
@@ -51,6 +55,8 @@ def clean_fields(fields: dict) -> dict:
         problems.append("Choose what the price is for")
     if data.get("price_pence") is not None and data["price_pence"] < 0:
         problems.append("The price cannot be negative")
+    elif data.get("price_pence") is not None and data["price_pence"] > MAX_PRICE_PENCE:
+        problems.append(f"The price must be at most {format_pence(MAX_PRICE_PENCE)}")
     for name, allowed in (("delivery_modes", DELIVERY_MODES), ("accessibility_features", ACCESSIBILITY_FEATURES),
                           ("languages", LANGUAGES), ("days", DAYS)):
         if name in data:
@@ -138,9 +144,9 @@ def change_status(actor, listing: Listing, to: str, reason: str | None = None) -
                   reason=listing.status_reason)
     db.session.commit()
     if moderating and listing.suggested_by_email:
-        word = "published" if to == "published" else "not published"
-        mail.send(listing.suggested_by_email, f"Your suggestion '{listing.title}' has been {word}",
-                  f"Thank you for suggesting '{listing.title}'. It has been {word}."
+        outcome = "has been published" if to == "published" else "has not been published"
+        mail.send(listing.suggested_by_email, f"Your suggestion '{listing.title}' {outcome}",
+                  f"Thank you for suggesting '{listing.title}'. It {outcome}."
                   + (f"\n\nThe reason: {listing.status_reason}" if listing.status_reason else ""))
     return listing
 
@@ -216,6 +222,8 @@ def set_council_price(actor, listing: Listing, council, price_pence: int, note: 
         raise NotAllowed("You cannot agree prices for this council.")
     if price_pence is None or price_pence < 0:
         raise DomainError("Enter the agreed price.")
+    if price_pence > MAX_PRICE_PENCE:
+        raise DomainError(f"The agreed price must be at most {format_pence(MAX_PRICE_PENCE)}.")
     current = listing.agreed_price_for(council.id)
     if current is not None:
         current.ended_at = clock.now()

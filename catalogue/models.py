@@ -162,6 +162,18 @@ class Listing(db.Model):
             return self.organisation.name
         return self.council.name if self.council is not None else ""
 
+    @property
+    def is_public(self) -> bool:
+        """Published, and offered by an organisation some council has approved (or a council's own resource).
+
+        The portal promises providers that people see their listings once a council approves them.
+        """
+        if self.status != "published":
+            return False
+        if self.organisation is None:
+            return self.council_id is not None
+        return bool(self.organisation.approved_council_ids())
+
     def is_stale(self, at: datetime | None = None) -> bool:
         return (at or now()) - self.last_confirmed_at > STALE_AFTER
 

@@ -9,14 +9,14 @@ from sqlalchemy.orm import selectinload
 from marketplace.councils.models import Council
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.money import MoneyParseError, parse_pounds
+from marketplace.money import MoneyParseError, format_pence, parse_pounds
 from marketplace.policy import can
 from marketplace.web import current_council
 
 from . import community, demand, taxonomy
 from .forms import SuggestCommunityForm, UnmetNeedForm
 from .indexing import current_index
-from .listings import price_for
+from .listings import MAX_PRICE_PENCE, price_for
 from .models import (ACCESSIBILITY_FEATURES, DAYS, DELIVERY_MODES, LANGUAGES, LISTING_KINDS, Listing, ListingPhoto,
                      Organisation)
 from .search import SORTS, SearchRequest, search
@@ -66,9 +66,12 @@ def _pence_arg(name: str) -> tuple[int | None, str | None]:
     if not text:
         return None, None
     try:
-        return parse_pounds(text), None
+        pence = parse_pounds(text)
     except MoneyParseError as error:
         return None, str(error)
+    if pence > MAX_PRICE_PENCE:  # the search index cannot hold numbers past 2**64 either
+        return None, f"Enter an amount up to {format_pence(MAX_PRICE_PENCE)}"
+    return pence, None
 
 
 def build_request(council: Council | None, area: str | None) -> tuple[SearchRequest, list[str]]:
@@ -115,7 +118,7 @@ def index():
     listings = load_listings([hit.listing_id for hit in results.hits])
     price_council = pricing_council(council)
     nearby, community_alternatives = [], []
-    if _is_search():
+    if _is_search() and search_request.page == 1:  # later pages of the same search are not new demand
         demand.record_search(council, search_request, results.total, demand.searcher_role(current_user, getattr(council, "id", None)))
         if results.total == 0:
             nearby = _nearby_areas(index_, search_request, council)
@@ -175,7 +178,7 @@ def get_visible_listing(listing_id: int) -> Listing:
     listing = db.session.get(Listing, listing_id)
     if listing is None:
         abort(404)
-    if listing.status != "published" and not can(current_user, "listing.view_unpublished", listing):
+    if not listing.is_public and not can(current_user, "listing.view_unpublished", listing):
         abort(404)
     return listing
 
