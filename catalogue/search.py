@@ -28,6 +28,7 @@ from itertools import compress, repeat
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.analysis import StemmingAnalyzer
+from whoosh.lang.snowball.english import EnglishStemmer
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.columns import NumericColumn
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
@@ -40,7 +41,10 @@ from whoosh.support.levenshtein import distance
 
 from . import taxonomy
 
-ANALYZER = StemmingAnalyzer(minsize=2)
+# Snowball's English stemmer, not Whoosh's default Porter: Porter keeps doubled consonants
+# ("swimming" -> "swimm"), so "swimming" would miss "swim". Changing the analyzer needs a
+# `flask catalogue reindex`.
+ANALYZER = StemmingAnalyzer(stemfn=EnglishStemmer().stem, minsize=2)
 TEXT_FIELDS = ("title", "org", "tags", "body")
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -300,7 +304,10 @@ def get_index(directory: str) -> CatalogueIndex:
 @dataclass
 class SearchRequest:
     text: str = ""
-    council_slug: str | None = None  # whose prices and whose approved providers
+    council_slug: str | None = None  # whose approved providers (and area) the results come from
+    # Whose agreed rates set the prices shown, sorted and filtered. Only for people the council
+    # funds or employs: an anonymous visitor who picks a council still sees public prices.
+    price_council_slug: str | None = None
     area: str | None = None  # a postcode district the listing must serve (or be online)
     categories: list[str] = field(default_factory=list)
     outcomes: list[str] = field(default_factory=list)
@@ -417,7 +424,35 @@ def _find_correction(word: str, searcher, ix: CatalogueIndex, data: "_ReaderData
         if (abs(candidate_length - length) <= maxdist and (candidate_letters ^ letters).bit_count() <= 2 * maxdist
                 and distance(candidate, word, limit=maxdist) <= maxdist):
             return candidate
-    return None
+    return _correct_before_stemming(word, ix.vocabulary(searcher))
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _correct_before_stemming(word: str, vocabulary: dict[str, list[tuple[str, int]]]) -> str | None:
+    """A misspelt word the stemmer could not shorten ("persnal") is compared with the index's
+    stems ("person") too far apart to match. Try every one-letter edit of the typed word
+    instead, stem each, and keep the most frequent stem the index has."""
+    best, best_freq = None, 0
+    for edited in _edits1(word):
+        stems = _words(edited)
+        if len(stems) != 1 or stems[0] == word:
+            continue
+        stem = stems[0]
+        freq = dict(vocabulary.get(stem[:1], [])).get(stem, 0)
+        if freq > best_freq:
+            best, best_freq = stem, freq
+    return best
+
+
+def _edits1(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in _ALPHABET]
+    inserts = [a + c + b for a, b in splits for c in _ALPHABET]
+    return set(deletes + transposes + replaces + inserts)
 
 
 def _letters(word: str) -> int:
@@ -559,7 +594,7 @@ def search(ix: CatalogueIndex, request: SearchRequest, *, with_facets: bool = Tr
         return SearchResults(0, page, page_size, [], {}, {})
     reader = searcher.reader()
     data = _reader_data(reader)
-    price_name = price_field(request.council_slug)
+    price_name = price_field(request.price_council_slug)
     if price_name not in searcher.schema:
         price_name = "price_public"
     corrections: dict[str, str] = {}

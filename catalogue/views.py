@@ -85,8 +85,10 @@ def build_request(council: Council | None, area: str | None) -> tuple[SearchRequ
                "languages": set(LANGUAGES), "days": set(DAYS), "kinds": set(LISTING_KINDS)}
     values = {attr: [v for v in request.args.getlist(param) if v in allowed[attr]] for param, attr in FILTER_PARAMS.items()}
     sort = request.args.get("sort", "relevance")
+    priced_by = pricing_council(council)
     req = SearchRequest(
         text=request.args.get("q", "")[:200], council_slug=council.slug if council else None, area=area,
+        price_council_slug=priced_by.slug if priced_by else None,
         price_min_pence=price_min, price_max_pence=price_max, free_only=request.args.get("free") == "1",
         sort=sort if sort in SORTS else "relevance", page=max(1, request.args.get("page", 1, type=int) or 1), **values,
     )

@@ -94,17 +94,12 @@ def test_price_filter_uses_the_agreed_rate_for_a_person_in_that_council(catalogu
     assert titles == ["Gardening help"]
 
 
-@pytest.mark.xfail(strict=True, reason="search.py BUG: an anonymous visitor who picks a council is sorted by the "
-                                       "council's private agreed rates (SearchRequest has one council_slug for both "
-                                       "scoping and pricing); reported, search.py is not ours to edit")
 def test_price_sort_uses_the_public_price_for_an_anonymous_visitor_who_chose_a_council(catalogue, client):
     titles = result_titles(client.get("/catalogue?sort=price&council=aldermoor&area=SK4"))
 
     assert titles.index("Domestic help at home") < titles.index("Gardening help")
 
 
-@pytest.mark.xfail(strict=True, reason="search.py BUG: the price filter of an anonymous visitor who picks a council "
-                                       "uses the council's private agreed rates; reported")
 def test_price_filter_uses_the_public_price_for_an_anonymous_visitor_who_chose_a_council(catalogue, client):
     titles = result_titles(client.get("/catalogue?q=garden&price_min=14&price_max=15&council=aldermoor"))
 
