@@ -74,6 +74,20 @@ def _back(invoice: Invoice):
     return redirect(url_for("billing.show", invoice_id=invoice.id))
 
 
+def _act(invoice: Invoice, form: FlaskForm, action, success: str, invalid: str | None = None):
+    """Run one service call for a submitted form: flash what happened, then back to the invoice."""
+    if form.validate_on_submit():
+        try:
+            action()
+            flash(success, "success")
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "info")
+    else:
+        flash(invalid or " ".join(e for errors in form.errors.values() for e in errors), "info")
+    return _back(invoice)
+
+
 @bp.get("/invoices/<int:invoice_id>")
 @login_required
 def show(invoice_id: int):
@@ -101,15 +115,8 @@ def pdf(invoice_id: int):
 @login_required
 def approve(invoice_id: int):
     invoice = get_invoice(invoice_id, "invoice.approve")
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        service.approve(current_user, invoice)
-        flash("Approved. Now pay it, or it goes in the next payment run.", "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "info")
-    return _back(invoice)
+    return _act(invoice, ConfirmForm(), lambda: service.approve(current_user, invoice),
+                "Approved. Now pay it, or it goes in the next payment run.")
 
 
 @bp.post("/invoices/<int:invoice_id>/pay/manual")
@@ -117,16 +124,9 @@ def approve(invoice_id: int):
 def pay_manual(invoice_id: int):
     invoice = get_invoice(invoice_id, "invoice.pay")
     form = ManualPaymentForm()
-    if form.validate_on_submit():
-        try:
-            service.pay(current_user, invoice, form.method.data, reference=form.reference.data, paid_on=form.paid_on.data)
-            flash("Payment recorded. The provider has been sent a remittance advice.", "success")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "info")
-    else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "info")
-    return _back(invoice)
+    return _act(invoice, form, lambda: service.pay(current_user, invoice, form.method.data, reference=form.reference.data,
+                                                   paid_on=form.paid_on.data),
+                "Payment recorded. The provider has been sent a remittance advice.")
 
 
 @bp.route("/invoices/<int:invoice_id>/pay/card", methods=["GET", "POST"])
@@ -152,15 +152,8 @@ def pay_card(invoice_id: int):
 @login_required
 def pay_transfer(invoice_id: int):
     invoice = get_invoice(invoice_id, "invoice.pay")
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        service.pay(current_user, invoice, "stripe_transfer")
-        flash("Sent to the provider's Stripe account.", "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "info")
-    return _back(invoice)
+    return _act(invoice, ConfirmForm(), lambda: service.pay(current_user, invoice, "stripe_transfer"),
+                "Sent to the provider's Stripe account.")
 
 
 @bp.post("/invoices/<int:invoice_id>/credit")
@@ -168,16 +161,8 @@ def pay_transfer(invoice_id: int):
 def credit(invoice_id: int):
     invoice = get_invoice(invoice_id, "invoice.credit")
     form = CreditNoteForm()
-    if form.validate_on_submit():
-        try:
-            service.issue_credit_note(current_user, invoice, form.amount.pence, form.reason.data)
-            flash("Credit note issued. The money is back in the person's budget.", "success")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "info")
-    else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "info")
-    return _back(invoice)
+    return _act(invoice, form, lambda: service.issue_credit_note(current_user, invoice, form.amount.pence, form.reason.data),
+                "Credit note issued. The money is back in the person's budget.")
 
 
 @bp.post("/invoices/<int:invoice_id>/dispute")
@@ -185,16 +170,8 @@ def credit(invoice_id: int):
 def dispute(invoice_id: int):
     invoice = get_invoice(invoice_id, "invoice.approve")
     form = DisputeForm()
-    if form.validate_on_submit():
-        try:
-            service.dispute(current_user, invoice, form.reason.data)
-            flash("We have told the provider. Nothing will be paid until it is sorted out.", "success")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "info")
-    else:
-        flash("Say what is wrong with the invoice.", "info")
-    return _back(invoice)
+    return _act(invoice, form, lambda: service.dispute(current_user, invoice, form.reason.data),
+                "We have told the provider. Nothing will be paid until it is sorted out.", "Say what is wrong with the invoice.")
 
 
 @bp.post("/disputes/<int:dispute_id>/answer")
