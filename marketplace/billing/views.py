@@ -97,7 +97,8 @@ def show(invoice_id: int):
     return render_template("billing/invoice.html", invoice=invoice, confirm_form=ConfirmForm(), manual_form=manual,
                            credit_form=CreditNoteForm(), dispute_form=DisputeForm(), answer_form=AnswerForm(),
                            resolve_form=ResolveForm(), card_enabled=bool(current_app.config.get("STRIPE_PUBLISHABLE_KEY")),
-                           open_payment=service.open_payment(invoice), title=f"Invoice {invoice.reference}")
+                           open_payment=service.open_payment(invoice), in_flight=service.in_flight(invoice),
+                           title=f"Invoice {invoice.reference}")
 
 
 @bp.get("/invoices/<int:invoice_id>.pdf")

@@ -67,7 +67,10 @@ def money(holder_id: int):
 def start_plan(holder_id: int):
     holder = get_holder(holder_id, "holder.write_plan")
     budget = budgets.current_budget(holder)
-    if budget is None or not ConfirmForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
+        flash("Something went wrong with the form. Please try again.", "info")
+        return redirect(url_for("plans.money", holder_id=holder.id))
+    if budget is None:
         flash("The council needs to set up a budget before a plan can be written.", "info")
         return redirect(url_for("plans.money", holder_id=holder.id))
     try:

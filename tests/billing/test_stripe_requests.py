@@ -124,6 +124,16 @@ def test_a_payment_still_processing_is_shown_as_in_progress(stripe_stub, connect
     assert "A card payment is in progress. Trying again will not take the money twice." in page
 
 
+def test_while_a_payment_is_out_the_page_offers_no_other_route_or_dispute(stripe_stub, connected, approved, signed_in):
+    stripe_stub.script = [{"status": "processing"}]
+    with pytest.raises(DomainError):
+        pay_by_card(connected, approved)
+    page = read(signed_in(connected.holder_user).get(f"/invoices/{approved.id}"))
+    assert "Payment in progress" in page
+    assert "Record a bank transfer or standing order" not in page
+    assert "Something wrong with this invoice?" not in page
+
+
 def test_a_retried_payment_is_recorded_once(stripe_stub, connected, approved):
     stripe_stub.script = ["500"]
     with pytest.raises(DomainError):
