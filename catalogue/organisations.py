@@ -68,3 +68,30 @@ def organisations_of(user) -> list[Organisation]:
     if not ids:
         return []
     return db.session.scalars(db.select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)).all()
+
+
+PROFILE_FIELDS = ("summary", "description", "email", "phone", "website", "address", "accessibility", "cqc_location_id",
+                  "cqc_rating")
+
+
+def update_profile(actor, organisation: Organisation, *, name: str, areas_served: list[str], languages: list[str],
+                   **fields) -> Organisation:
+    """An organisation's admin changes its public profile. Areas must be postcode districts."""
+    from .taxonomy import normalise_district
+
+    if not can(actor, "organisation.manage", organisation):
+        raise NotAllowed("You cannot change this organisation's profile.")
+    if not (name or "").strip():
+        raise DomainError("Enter a name.")
+    districts = [normalise_district(a) for a in areas_served]
+    if None in districts:
+        raise DomainError("Enter areas as the first part of postcodes, like SK1, SK2")
+    organisation.name = name.strip()
+    for key in PROFILE_FIELDS:
+        if key in fields:
+            setattr(organisation, key, (fields[key] or "").strip() or None)
+    organisation.areas_served = list(dict.fromkeys(districts))
+    organisation.languages = list(languages or [])
+    events.record("organisation.profile_changed", actor=actor, obj=organisation)
+    db.session.commit()
+    return organisation

@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 
 from marketplace import clock
 from marketplace.errors import DomainError
-from marketplace.events import service as events
 from marketplace.extensions import db
 from marketplace.holders.forms import ConfirmForm
 from marketplace.policy import require
@@ -14,7 +13,7 @@ from marketplace.policy import require
 from . import community, listings as listing_service, taxonomy
 from .forms import CommunityEventForm, ListingForm, OrganisationProfileForm, PersonForm, PhotoForm, split_areas
 from .models import Listing, ListingPhoto, Organisation
-from .organisations import organisations_of
+from .organisations import PROFILE_FIELDS, organisations_of, update_profile
 from .views import _filter_labels
 
 bp = Blueprint("portal", __name__, url_prefix="/provider")
@@ -64,17 +63,13 @@ def profile(organisation_id: int):
         form.areas_served.data = ", ".join(organisation.areas_served or [])
     problem = None
     if form.validate_on_submit():
-        areas = [taxonomy.normalise_district(a) for a in split_areas(form.areas_served.data)]
-        if None in areas:
-            problem = "Enter areas as the first part of postcodes, like SK1, SK2"
+        try:
+            update_profile(current_user, organisation, name=form.name.data, areas_served=split_areas(form.areas_served.data),
+                           languages=form.languages.data, **{k: getattr(form, k).data for k in PROFILE_FIELDS})
+        except DomainError as error:
+            db.session.rollback()
+            problem = error.message
         else:
-            for name in ("name", "summary", "description", "email", "phone", "website", "address", "accessibility",
-                         "cqc_location_id", "cqc_rating"):
-                setattr(organisation, name, (getattr(form, name).data or "").strip() or None if name != "name" else form.name.data.strip())
-            organisation.areas_served = list(dict.fromkeys(areas))
-            organisation.languages = form.languages.data or []
-            events.record("organisation.profile_changed", actor=current_user, obj=organisation)
-            db.session.commit()
             flash("Your profile has been saved.", "success")
             return redirect(url_for("portal.index"))
     return render_template("portal/profile.html", form=form, organisation=organisation, problem=problem, title="Your profile")

@@ -1123,7 +1123,3 @@ def fieldname_has_filter(request: SearchRequest, fieldname: str) -> bool:
     return bool({"category": request.categories, "outcome": request.outcomes, "delivery": request.delivery,
                  "access": request.accessibility, "langs": request.languages, "days": request.days,
                  "kind": request.kinds}.get(fieldname))
-
-
-def published_timestamp(moment: datetime | None) -> int:
-    return int(moment.timestamp()) if moment else 0

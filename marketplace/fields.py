@@ -20,6 +20,3 @@ class PoundsField(StringField):
                 self.pence = parse_pounds(text)
             except MoneyParseError as error:
                 raise ValidationError(str(error)) from None
-
-    def set_pence(self, pence: int | None) -> None:
-        self.data = "" if pence is None else f"{pence / 100:.2f}"

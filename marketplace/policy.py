@@ -219,6 +219,12 @@ def _staff_area(user, council) -> bool:
     return _staff(user, council.id, *R.COUNCIL_STAFF)
 
 
+@rule("council.holders")
+def _council_holders(user, council) -> bool:
+    """The list of a council's holders: case and finance staff, never commissioners (no identities)."""
+    return _staff(user, council.id, *_CASEWORK, R.FINANCE_OFFICER)
+
+
 @rule("council.reports")
 def _reports(user, council) -> bool:
     return _staff(user, council.id, R.COMMISSIONER, R.ADMINISTRATOR)

@@ -60,6 +60,7 @@ TABLE = {
     ("holder.create", "council"): CASEWORK | {R.BROKER},
     ("caseload.view", "none"): {R.BROKER},
     ("council.staff_area", "council"): set(R.COUNCIL_STAFF),
+    ("council.holders", "council"): CASEWORK | {R.FINANCE_OFFICER},  # never commissioners: no identities
     ("council.reports", "council"): {R.COMMISSIONER, R.ADMINISTRATOR},
     ("council.plans", "council"): CASEWORK,
     ("council.finance", "council"): {R.FINANCE_OFFICER, R.ADMINISTRATOR},

@@ -32,11 +32,7 @@ def index():
     council = current_council()
     if council is None:
         abort(403)
-    require(current_user, "council.staff_area", council)
-    from ..accounts import roles as R
-
-    if not any(current_user.has_role(r, council.id) for r in (R.CARE_COORDINATOR, R.TEAM_MANAGER, R.FINANCE_OFFICER, R.ADMINISTRATOR)):
-        abort(403)
+    require(current_user, "council.holders", council)
     holders = db.session.scalars(db.select(Holder).filter_by(council_id=council.id).order_by(Holder.name)).all()
     return render_template("holders/index.html", holders=holders, council=council, title="Budget holders")
 

@@ -21,6 +21,7 @@ from ..money import format_pence
 from ..plans.service import approved_plan
 from ..policy import can, require
 from ..web import current_council
+from . import enquiries as enquiries_service
 from . import service
 from .forms import (AddToBasketForm, AnswerForm, ApprovalForm, CancelForm, CheckoutForm, DeliveryForm, EnquiryForm,
                     ReasonForm)
@@ -354,18 +355,8 @@ def ask(listing_id: int):
     if form.validate_on_submit():
         # File it against the person only when there is no doubt who it is for.
         candidates = holders_i_can_order_for()
-        holder = candidates[0] if len(candidates) == 1 else None
-        enquiry = Enquiry(listing_id=listing.id, organisation_id=listing.organisation_id, asked_by_id=current_user.id,
-                          holder_id=holder.id if holder else None, question=form.question.data.strip())
-        db.session.add(enquiry)
-        db.session.flush()
-        from ..events import service as events
-        from ..notifications.service import notify_all
-
-        events.record("enquiry.asked", actor=current_user, holder=holder, obj=enquiry)
-        notify_all(service._provider_people_for(listing.organisation_id), f"A question about \u201c{listing.title}\u201d",
-                   form.question.data.strip(), url_for("orders.enquiries"))
-        db.session.commit()
+        enquiries_service.ask(current_user, listing, form.question.data, holder=candidates[0] if len(candidates) == 1 else None,
+                              link=url_for("orders.enquiries"))
         flash("Your question has been sent. You will see the answer under Questions, and we will email you.", "success")
         return redirect(url_for("catalogue.listing", listing_id=listing.id))
     return render_template("orders/ask.html", listing=listing, form=form, title=f"Ask about {listing.title}")
@@ -390,15 +381,7 @@ def answer(enquiry_id: int):
     require(current_user, "enquiry.answer", enquiry)
     form = AnswerForm()
     if form.validate_on_submit():
-        from ..events import service as events
-        from ..notifications.service import notify
-
-        enquiry.answer = form.answer.data.strip()
-        enquiry.answered_by_id = current_user.id
-        enquiry.answered_at = clock.now()
-        events.record("enquiry.answered", actor=current_user, obj=enquiry)
-        notify(enquiry.asked_by, f"{enquiry.organisation.name} answered your question", enquiry.answer, url_for("orders.enquiries"))
-        db.session.commit()
+        enquiries_service.answer(current_user, enquiry, form.answer.data, link=url_for("orders.enquiries"))
         flash("Answer sent.", "success")
     else:
         flash("Write your answer, then press Send answer.", "info")
