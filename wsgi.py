@@ -1,4 +1,4 @@
 """Entry point: ``gunicorn wsgi:app`` or ``flask --app wsgi ...``."""
-from marketplace import create_app
+from marketplace.app import create_app
 
 app = create_app()

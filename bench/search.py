@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from catalogue import taxonomy  # noqa: E402
+from marketplace import taxonomy  # noqa: E402
 from catalogue.search import CatalogueIndex, SearchRequest, price_field, search  # noqa: E402
 
 SEED = 20260301

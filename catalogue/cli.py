@@ -6,14 +6,15 @@ import time
 import click
 from flask.cli import AppGroup
 
+from .indexing import rebuild
+from .listings import remind_stale as remind_stale_listings
+
 catalogue_cli = AppGroup("catalogue", help="The catalogue and its search index.")
 
 
 @catalogue_cli.command("reindex")
 def reindex() -> None:
     """Rebuild the search index from the database."""
-    from .indexing import rebuild
-
     started = time.perf_counter()
     count = rebuild()
     click.echo(f"Indexed {count} published listings in {time.perf_counter() - started:.1f}s.")
@@ -22,6 +23,4 @@ def reindex() -> None:
 @catalogue_cli.command("remind-stale")
 def remind_stale() -> None:
     """Email providers whose listings have not been confirmed for six months (at most monthly)."""
-    from .listings import remind_stale as run
-
-    click.echo(f"Reminded {run()} listings.")
+    click.echo(f"Reminded {remind_stale_listings()} listings.")

@@ -11,7 +11,7 @@ from marketplace.extensions import db
 from marketplace.policy import can
 
 from .listings import clean_fields
-from .models import CommunityEvent, Listing
+from .models import LISTING, CommunityEvent, Listing
 
 REPEATS = {"none": "Once", "weekly": "Every week", "fortnightly": "Every two weeks", "monthly": "Every month"}
 
@@ -24,17 +24,16 @@ def suggest(council, *, suggested_by_name: str, suggested_by_email: str | None, 
         raise DomainError("Enter the name of the group or activity.")
     if not (data.get("how_to_join") or "").strip():
         raise DomainError("Say how people can join.")
-    listing = Listing(kind="community", council_id=council.id, status="submitted", price_pence=None,
+    listing = Listing(kind="community", council_id=council.id, price_pence=None,
                       price_unit="session", suggested_by_name=(suggested_by_name or "").strip() or None,
                       suggested_by_email=(suggested_by_email or "").strip().lower() or None,
                       last_confirmed_at=clock.now(), **data)
     if not listing.delivery_modes:
         listing.delivery_modes = ["venue"]
     db.session.add(listing)
-    db.session.flush()
+    LISTING.start(listing, "submitted", actor=actor)
     if event:
         add_event(None, listing, **event, _commit=False)
-    events.record("community.suggested", actor=actor, council_id=council.id, obj=listing)
     db.session.commit()
     return listing
 

@@ -6,47 +6,34 @@ from flask_login import current_user, login_required
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.holders.forms import ConfirmForm
-from marketplace.policy import require
-from marketplace.web import current_council
+from marketplace.forms import ConfirmForm
+from marketplace.pricing import service as pricing
+from marketplace.pricing.models import PriceAlert
+from marketplace.web import council_page, load
 
-from . import community, listings as listing_service
+from . import community
+from . import listings as listing_service
 from .forms import AgreedPriceForm, ModerationForm
-from .models import Listing, Organisation, OrganisationApproval, PriceAlert
+from .models import Listing
 
 bp = Blueprint("council_catalogue", __name__, url_prefix="/council")
-
-
-def _council(action: str):
-    council = current_council()
-    if council is None:
-        abort(403)
-    require(current_user, action, council)
-    return council
 
 
 @bp.get("/prices")
 @login_required
 def prices():
-    council = _council("council.agree_prices")
+    council = council_page("council.agree_prices")
     text = request.args.get("q", "").strip()
-    query = (db.select(Listing).join(Organisation, Listing.organisation_id == Organisation.id)
-             .join(OrganisationApproval, OrganisationApproval.organisation_id == Organisation.id)
-             .where(OrganisationApproval.council_id == council.id, OrganisationApproval.status == "approved",
-                    Listing.status == "published", Listing.price_pence > 0)
-             .order_by(Organisation.name, Listing.title))
-    if text:
-        like = f"%{text.lower()}%"
-        query = query.where(db.or_(db.func.lower(Listing.title).like(like), db.func.lower(Organisation.name).like(like)))
+    query = listing_service.priced_in(council, text)
     page = db.paginate(query, page=max(1, request.args.get("page", 1, type=int)), per_page=50, max_per_page=50, error_out=False)
-    return render_template("council/prices.html", council=council, page=page, q=text, alerts=listing_service.open_alerts(council),
+    return render_template("council/prices.html", council=council, page=page, q=text, alerts=pricing.open_alerts(council),
                            title="Agreed prices")
 
 
 @bp.route("/prices/<int:listing_id>", methods=["GET", "POST"])
 @login_required
 def agree_price(listing_id: int):
-    council = _council("council.agree_prices")
+    council = council_page("council.agree_prices")
     listing = db.session.get(Listing, listing_id)
     if listing is None or listing.organisation is None or not listing.organisation.is_approved_in(council.id):
         abort(404)
@@ -54,7 +41,7 @@ def agree_price(listing_id: int):
     problem = None
     if form.validate_on_submit():
         try:
-            listing_service.set_council_price(current_user, listing, council, form.price.pence, form.note.data or None)
+            pricing.set_council_price(current_user, listing, council, form.price.pence, form.note.data or None)
         except DomainError as error:
             db.session.rollback()
             problem = error.message
@@ -62,20 +49,17 @@ def agree_price(listing_id: int):
             flash(f"Agreed price saved for {listing.title}.", "success")
             return redirect(url_for("council_catalogue.prices"))
     return render_template("council/agree_price.html", council=council, listing=listing, form=form, problem=problem,
-                           history=listing_service.price_history(listing), agreed=listing.agreed_price_for(council.id),
+                           history=pricing.price_history(listing), agreed=listing.agreed_price_for(council.id),
                            title=f"Agreed price: {listing.title}")
 
 
 @bp.post("/price-alerts/<int:alert_id>/acknowledge")
 @login_required
 def acknowledge(alert_id: int):
-    alert = db.session.get(PriceAlert, alert_id)
-    if alert is None:
-        abort(404)
-    require(current_user, "council.agree_prices", alert.council)
+    alert = load(PriceAlert, alert_id, "council.agree_prices", via=lambda a: a.council)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    listing_service.acknowledge_alert(current_user, alert)
+    pricing.acknowledge_alert(current_user, alert)
     flash("Alert marked as dealt with.", "success")
     return redirect(url_for("council_catalogue.prices"))
 
@@ -83,7 +67,7 @@ def acknowledge(alert_id: int):
 @bp.get("/community")
 @login_required
 def moderation():
-    council = _council("council.moderate")
+    council = council_page("council.moderate")
     return render_template("council/moderation.html", council=council, waiting=community.awaiting_moderation(council),
                            title="Community suggestions")
 
@@ -91,10 +75,7 @@ def moderation():
 @bp.route("/community/<int:listing_id>", methods=["GET", "POST"])
 @login_required
 def moderate(listing_id: int):
-    listing = db.session.get(Listing, listing_id)
-    if listing is None:
-        abort(404)
-    require(current_user, "community.moderate", listing)
+    listing = load(Listing, listing_id, "community.moderate")
     form = ModerationForm()
     problem = None
     if form.validate_on_submit():

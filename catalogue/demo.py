@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from marketplace import clock
-from marketplace.accounts import roles as R
+from marketplace import clock, taxonomy
 from marketplace.extensions import db
+from marketplace.pricing.models import CouncilPrice
+from marketplace.providers import service as providers
+from marketplace.providers.models import APPROVAL, Organisation, OrganisationApproval
 
-from . import taxonomy
-from .models import CommunityEvent, CouncilPrice, Listing, Organisation, OrganisationApproval, PersonProfile
+from .models import LISTING, CommunityEvent, Listing, PersonProfile
 
 # category -> list of (title, summary, unit, (low, high) price in pounds, outcomes, delivery modes)
 TEMPLATES: dict[str, list[tuple]] = {
@@ -203,7 +204,7 @@ def _org(name, kind, councils, n) -> Organisation:
         organisation.cqc_rating = ["Good", "Outstanding", "Good", "Requires improvement"][n % 4]
     for council in councils:
         if organisation.approval_in(council.id) is None:
-            db.session.add(OrganisationApproval(organisation=organisation, council_id=council.id, status="approved"))
+            APPROVAL.move(providers.apply_to(None, organisation, council), "approved")
     db.session.flush()
     return organisation
 
@@ -219,11 +220,14 @@ def _listing(organisation, title, **fields) -> Listing:
     created = listing is None
     if created:
         listing = Listing(organisation=organisation, title=title)
+        LISTING.start(listing, "draft", record=False)
         db.session.add(listing)
     for key, value in fields.items():
         if created or key not in _SET_ONCE:
             if getattr(listing, key, None) != value:
                 setattr(listing, key, value)
+    if LISTING.can_move(listing, "published"):
+        LISTING.move(listing, "published")
     return listing
 
 
@@ -259,7 +263,7 @@ def load(councils: dict, owners: dict) -> int:
                 delivery_modes=delivery, areas=districts[k % len(districts):] + districts[:k % len(districts)],
                 days=["mon", "tue", "wed", "thu", "fri"] + (["sat"] if k % 2 else []), times="9am to 5pm",
                 accessibility_features=[["step_free", "accessible_toilet"], ["hearing_loop"], ["quiet_space", "easy_read"], []][k % 4],
-                languages=organisation.languages, status="published", published_at=published_at - timedelta(days=n + k),
+                languages=organisation.languages, published_at=published_at - timedelta(days=n + k),
                 last_confirmed_at=confirmed, rating_average=3.5 + ((n + k) % 4) / 2 if (n + k) % 3 else None,
                 rating_count=(n + k) % 9 if (n + k) % 3 else 0,
             )
@@ -283,7 +287,7 @@ def load(councils: dict, owners: dict) -> int:
             price_pence=_price(12, 16, n) + 50 if is_pa else _price(25, 40, n), price_unit="hour", notice_hours=24,
             delivery_modes=["home", "venue"] if is_pa else ["home", "online"], areas=council.postcode_districts[: 2 + n % 3],
             days=["mon", "wed", "fri"] if n % 2 else ["tue", "thu", "sat"], times="flexible",
-            languages=["en"] + (["bsl"] if "British Sign Language" in skills else []), status="published",
+            languages=["en"] + (["bsl"] if "British Sign Language" in skills else []),
             published_at=published_at - timedelta(days=n), last_confirmed_at=now - timedelta(days=n % 40),
         )
         db.session.flush()
@@ -307,7 +311,7 @@ def load(councils: dict, owners: dict) -> int:
                 summary=summary, description=f"{summary} Everyone is welcome.", outcomes=["community", "relationships"],
                 price_pence=None, price_unit="session", delivery_modes=["venue"], areas=[district],
                 venue_address=f"Community Centre, High Street, {district}", days=[["mon", "wed", "sat", "thu"][k % 4]],
-                times="10am to 12 noon", how_to_join=join, status="published", published_at=published_at,
+                times="10am to 12 noon", how_to_join=join, published_at=published_at,
                 last_confirmed_at=now - timedelta(days=k * 3), suggested_by_name="Demo data",
             )
             db.session.flush()
@@ -328,7 +332,7 @@ def _attach_demo_owners(owners: dict) -> None:
                  summary="A slow Sunday walk round the park for anyone who wants company.",
                  outcomes=["community", "relationships"], price_pence=None, price_unit="session",
                  delivery_modes=["venue"], areas=["SK4"], venue_address="Park gates, Heaton Road, SK4",
-                 days=["sun"], times="11am", how_to_join="Meet at the park gates at 11am.", status="published",
+                 days=["sun"], times="11am", how_to_join="Meet at the park gates at 11am.",
                  published_at=clock.now() - timedelta(days=10), last_confirmed_at=clock.now())
 
 

@@ -3,17 +3,37 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovCheckboxInput, GovDateInput, GovFileInput,
-                                                GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput)
-from wtforms import (BooleanField, DateField, EmailField, IntegerField, RadioField, SelectField, SelectMultipleField,
-                     StringField, SubmitField, TextAreaField)
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
+from marketplace import taxonomy
 from marketplace.fields import PoundsField
+from marketplace.taxonomy import PRICE_UNITS
 
-from . import taxonomy
 from .community import REPEATS
-from .models import ACCESSIBILITY_FEATURES, DAYS, DELIVERY_MODES, LANGUAGES, PRICE_UNITS
+from .models import ACCESSIBILITY_FEATURES, DAYS, DELIVERY_MODES, LANGUAGES
 
 
 def category_choices():

@@ -12,9 +12,12 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
+from marketplace.councils.models import Council
 from marketplace.extensions import db
+from marketplace.pricing.models import CouncilPrice
+from marketplace.providers.models import Organisation, OrganisationApproval
 
-from .models import CommunityEvent, CouncilPrice, Listing, Organisation, OrganisationApproval, PersonProfile
+from .models import CommunityEvent, Listing, PersonProfile
 from .search import document_for, get_index
 
 _PENDING_LISTINGS = "catalogue_pending_listings"
@@ -27,8 +30,6 @@ def current_index():
 
 
 def _councils(session):
-    from marketplace.councils.models import Council
-
     return session.scalars(select(Council).order_by(Council.id)).all()
 
 

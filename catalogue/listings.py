@@ -1,36 +1,34 @@
-"""Listing rules: creating and editing, the status machine, prices and their history,
-council agreed rates with price-rise alerts, photos and stale-listing reminders."""
+"""Listing rules: creating and editing, moving a listing through ``LISTING`` (models.py),
+photos and stale-listing reminders. Prices and their history are ``marketplace.pricing``'s."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import datetime
 
-from marketplace import clock, mail
-from marketplace.accounts import roles as R
-from marketplace.errors import DomainError, InvalidTransition, NotAllowed
+from PIL import Image, UnidentifiedImageError
+
+from marketplace import clock, mail, taxonomy
+from marketplace.errors import DomainError, NotAllowed
 from marketplace.events import service as events
 from marketplace.extensions import db
 from marketplace.money import format_pence
 from marketplace.policy import can
+from marketplace.pricing.service import MAX_PRICE_PENCE, alert_councils_of_rise, record_price
+from marketplace.providers.models import Organisation, OrganisationApproval
+from marketplace.taxonomy import PRICE_UNITS
 
-from . import taxonomy
-from .models import (ACCESSIBILITY_FEATURES, DAYS, DELIVERY_MODES, LANGUAGES, LISTING_KINDS, PRICE_UNITS, STALE_AFTER,
-                     CouncilPrice, Listing, ListingPhoto, PersonProfile, PriceAlert, PriceChange)
-
-# The listing status machine. "submitted" is a community suggestion waiting for moderation.
-TRANSITIONS = {
-    "draft": {"published", "archived"},
-    "submitted": {"published", "rejected"},
-    "published": {"paused", "archived"},
-    "paused": {"published", "archived"},
-    "archived": set(),
-    "rejected": set(),
-}
-
-# The most a listing or an agreed rate may cost: £1,000,000. Anything larger is a typing slip, and would
-# not fit the database's integer column.
-MAX_PRICE_PENCE = 100_000_000
+from .models import (
+    ACCESSIBILITY_FEATURES,
+    DAYS,
+    DELIVERY_MODES,
+    LANGUAGES,
+    LISTING,
+    LISTING_KINDS,
+    STALE_AFTER,
+    Listing,
+    ListingPhoto,
+    PersonProfile,
+)
 
 EDITABLE = ("title", "summary", "description", "category", "outcomes", "price_pence", "price_unit", "vat_rate_percent",
             "notice_hours", "cancellation_charge_percent", "delivery_modes", "areas", "venue_address", "days", "times",
@@ -86,13 +84,12 @@ def create(actor, organisation, *, kind: str = "service", person: dict | None = 
     if kind not in LISTING_KINDS:
         raise DomainError("Choose what kind of listing this is.")
     data = clean_fields(fields)
-    listing = Listing(organisation=organisation, kind=kind, status="draft", last_confirmed_at=clock.now(), **data)
+    listing = Listing(organisation=organisation, kind=kind, last_confirmed_at=clock.now(), **data)
     db.session.add(listing)
-    db.session.flush()
+    LISTING.start(listing, "draft", actor=actor)
     if person is not None:
         listing.person = PersonProfile(**person)
-    _record_price(listing, None, None, listing.price_pence, actor)
-    events.record("listing.created", actor=actor, obj=listing)
+    record_price(listing, None, None, listing.price_pence, actor)
     db.session.commit()
     return listing
 
@@ -115,18 +112,31 @@ def update(actor, listing: Listing, *, person: dict | None = None, **fields) -> 
     listing.last_confirmed_at = clock.now()
     listing.stale_reminder_sent_at = None
     if "price_pence" in data and data["price_pence"] != old_price:
-        _record_price(listing, None, old_price, data["price_pence"], actor)
+        record_price(listing, None, old_price, data["price_pence"], actor)
         if (data["price_pence"] or 0) > (old_price or 0):
-            _alert_councils_of_rise(listing, old_price, data["price_pence"])
+            alert_councils_of_rise(listing, old_price, data["price_pence"])
     events.record("listing.updated", actor=actor, obj=listing, fields=changed)
     db.session.commit()
     return listing
 
 
+def priced_in(council, text: str = ""):
+    """A query for the paid, published listings of organisations the council approves, by provider and
+    title, optionally matching ``text``: the council's price list, to paginate."""
+    query = (db.select(Listing).join(Organisation, Listing.organisation_id == Organisation.id)
+             .join(OrganisationApproval, OrganisationApproval.organisation_id == Organisation.id)
+             .where(OrganisationApproval.council_id == council.id, OrganisationApproval.status == "approved",
+                    Listing.status == "published", Listing.price_pence > 0)
+             .order_by(Organisation.name, Listing.title))
+    if text:
+        like = f"%{text.lower()}%"
+        query = query.where(db.or_(db.func.lower(Listing.title).like(like), db.func.lower(Organisation.name).like(like)))
+    return query
+
+
 def change_status(actor, listing: Listing, to: str, reason: str | None = None) -> Listing:
-    """Move a listing through its status machine; raises InvalidTransition for an illegal move."""
-    if to not in TRANSITIONS.get(listing.status, set()):
-        raise InvalidTransition("listing", listing.status, to)
+    """Move a listing through ``LISTING``; raises InvalidTransition for an illegal move."""
+    LISTING.check(listing, to)
     moderating = listing.status == "submitted"
     action = "community.moderate" if moderating else "listing.manage"
     if not can(actor, action, listing):
@@ -137,11 +147,8 @@ def change_status(actor, listing: Listing, to: str, reason: str | None = None) -
         listing.last_confirmed_at = clock.now()
     if to == "rejected" and not (reason or "").strip():
         raise DomainError("Give a reason the person who suggested it can read.")
-    previous = listing.status
-    listing.status = to
     listing.status_reason = (reason or "").strip() or None
-    events.record(f"listing.{to}", actor=actor, obj=listing, council_id=listing.council_id, previous=previous,
-                  reason=listing.status_reason)
+    LISTING.move(listing, to, actor=actor, reason=listing.status_reason)
     db.session.commit()
     if moderating and listing.suggested_by_email:
         outcome = "has been published" if to == "published" else "has not been published"
@@ -175,114 +182,6 @@ def confirm_up_to_date(actor, listing: Listing) -> Listing:
     return listing
 
 
-# --- prices --------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Price:
-    """The price a viewer would pay, and where it comes from."""
-
-    pence: int | None
-    unit: str
-    source: str  # "public" | "council"
-    council_name: str | None = None
-
-    @property
-    def is_free(self) -> bool:
-        return not self.pence
-
-    @property
-    def text(self) -> str:
-        if self.is_free:
-            return "Free"
-        return f"{format_pence(self.pence)} {PRICE_UNITS.get(self.unit, self.unit)}"
-
-    @property
-    def source_text(self) -> str:
-        if self.source == "council":
-            return f"{self.council_name}'s agreed rate for people it funds"
-        return "Public price"
-
-
-def price_for(listing: Listing, council=None) -> Price:
-    """The price for a viewer funded by ``council`` (its agreed rate if any), else the public price."""
-    agreed = listing.agreed_price_for(council.id) if council is not None else None
-    if agreed is not None:
-        return Price(agreed.price_pence, listing.price_unit, "council", council.name)
-    return Price(listing.price_pence, listing.price_unit, "public")
-
-
-def _record_price(listing, council_id, old, new, actor) -> None:
-    db.session.add(PriceChange(listing_id=listing.id, council_id=council_id, old_pence=old, new_pence=new,
-                               unit=listing.price_unit, changed_by_id=getattr(actor, "id", None)))
-
-
-def set_council_price(actor, listing: Listing, council, price_pence: int, note: str | None = None) -> CouncilPrice:
-    """A council agrees a rate for a listing; it replaces any earlier agreed rate."""
-    if not can(actor, "council.agree_prices", council):
-        raise NotAllowed("You cannot agree prices for this council.")
-    if price_pence is None or price_pence < 0:
-        raise DomainError("Enter the agreed price.")
-    if price_pence > MAX_PRICE_PENCE:
-        raise DomainError(f"The agreed price must be at most {format_pence(MAX_PRICE_PENCE)}.")
-    current = listing.agreed_price_for(council.id)
-    if current is not None:
-        current.ended_at = clock.now()
-    agreed = CouncilPrice(listing=listing, council_id=council.id, price_pence=price_pence, agreed_by=actor, note=note)
-    db.session.add(agreed)
-    _record_price(listing, council.id, current.price_pence if current else None, price_pence, actor)
-    events.record("price.agreed", actor=actor, council_id=council.id, obj=listing, price_pence=price_pence)
-    db.session.commit()
-    return agreed
-
-
-def end_council_price(actor, listing: Listing, council) -> None:
-    if not can(actor, "council.agree_prices", council):
-        raise NotAllowed("You cannot agree prices for this council.")
-    current = listing.agreed_price_for(council.id)
-    if current is None:
-        raise DomainError("There is no agreed rate to end.")
-    current.ended_at = clock.now()
-    _record_price(listing, council.id, current.price_pence, None, actor)
-    events.record("price.agreement_ended", actor=actor, council_id=council.id, obj=listing)
-    db.session.commit()
-
-
-def _alert_councils_of_rise(listing: Listing, old: int | None, new: int) -> None:
-    from marketplace.accounts.models import RoleGrant
-
-    for agreed in [p for p in listing.council_prices if p.ended_at is None]:
-        db.session.add(PriceAlert(council_id=agreed.council_id, listing_id=listing.id, agreed_pence=agreed.price_pence,
-                                  old_public_pence=old, new_public_pence=new))
-        events.record("price.rise_alert", council_id=agreed.council_id, obj=listing, old=old, new=new)
-        staff = db.session.scalars(db.select(RoleGrant).where(
-            RoleGrant.council_id == agreed.council_id,
-            RoleGrant.role.in_((R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR)))).all()
-        for email in sorted({g.user.email for g in staff}):
-            mail.send(email, f"Price rise: {listing.title}",
-                      f"{listing.provider_name} has raised the public price of '{listing.title}' from "
-                      f"{format_pence(old or 0)} to {format_pence(new)} {PRICE_UNITS.get(listing.price_unit, '')}.\n"
-                      f"Your council's agreed rate is {format_pence(agreed.price_pence)}. Review it in Support Market.")
-
-
-def price_history(listing: Listing) -> list[PriceChange]:
-    return db.session.scalars(db.select(PriceChange).filter_by(listing_id=listing.id)
-                              .order_by(PriceChange.changed_at.desc(), PriceChange.id.desc())).all()
-
-
-def open_alerts(council) -> list[PriceAlert]:
-    return db.session.scalars(db.select(PriceAlert).filter_by(council_id=council.id, acknowledged_at=None)
-                              .order_by(PriceAlert.created_at.desc())).all()
-
-
-def acknowledge_alert(actor, alert: PriceAlert) -> None:
-    if not can(actor, "council.agree_prices", alert.council):
-        raise NotAllowed("You cannot handle this council's price alerts.")
-    alert.acknowledged_at = clock.now()
-    alert.acknowledged_by_id = actor.id
-    events.record("price.alert_acknowledged", actor=actor, council_id=alert.council_id, obj=alert.listing)
-    db.session.commit()
-
-
 # --- photos ------------------------------------------------------------------------
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
@@ -292,8 +191,6 @@ _IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 
 def add_photo(actor, listing: Listing, data: bytes, alt_text: str) -> ListingPhoto:
     """Store a photo after checking it really is a PNG, JPEG or WebP image of a sensible size."""
-    from PIL import Image, UnidentifiedImageError
-
     if not can(actor, "listing.manage", listing):
         raise NotAllowed("You cannot change this listing.")
     if not (alt_text or "").strip():

@@ -1,91 +1,20 @@
-"""Organisations in the catalogue and their approval by each council."""
+"""The catalogue's listings: services, people (personal assistants and peer brokers) and free
+community resources, with their photos and events, and the demand log. Organisations live in
+``marketplace.providers`` and agreed prices in ``marketplace.pricing``."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
-from datetime import date, timedelta
-
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import now
 from marketplace.extensions import db
+from marketplace.pricing.models import CouncilPrice
+from marketplace.states import Stateful, StateMachine
+from marketplace.taxonomy import PRICE_UNITS  # noqa: F401  (listings are priced in these units)
 from marketplace.types import UTCDateTime
 
-ORGANISATION_KINDS = {
-    "provider": "Provider organisation",
-    "micro_provider": "Micro-provider (1 to 5 people)",
-    "personal_assistant": "Self-employed personal assistant",
-    "peer_broker": "Peer broker or user-led organisation",
-    "community_group": "Community group",
-    "council_service": "Council in-house service",
-}
-APPROVAL_STATUSES = ("pending", "approved", "suspended", "rejected")
-
-
-class Organisation(db.Model):
-    __tablename__ = "organisations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(30))
-    summary: Mapped[str | None] = mapped_column(Text, nullable=True)
-    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
-    phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    description: Mapped[str | None] = mapped_column(Text, nullable=True)
-    address: Mapped[str | None] = mapped_column(Text, nullable=True)
-    areas_served: Mapped[list] = mapped_column(JSON, default=list)  # postcode districts
-    languages: Mapped[list] = mapped_column(JSON, default=list)
-    accessibility: Mapped[str | None] = mapped_column(Text, nullable=True)
-    cqc_location_id: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    cqc_rating: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    # "per_delivery": an invoice as soon as each delivery is confirmed; "monthly": one per order and month.
-    invoicing: Mapped[str] = mapped_column(String(20), default="per_delivery", server_default="per_delivery")
-    stripe_account_id: Mapped[str | None] = mapped_column(String(60), nullable=True)  # Stripe Connect
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-
-    approvals: Mapped[list["OrganisationApproval"]] = relationship(back_populates="organisation", order_by="OrganisationApproval.id")
-
-    @property
-    def kind_label(self) -> str:
-        return ORGANISATION_KINDS.get(self.kind, self.kind)
-
-    def approval_in(self, council_id: int) -> "OrganisationApproval | None":
-        return next((a for a in self.approvals if a.council_id == council_id), None)
-
-    def is_approved_in(self, council_id: int) -> bool:
-        approval = self.approval_in(council_id)
-        return approval is not None and approval.status == "approved"
-
-    def approved_council_ids(self) -> set[int]:
-        return {a.council_id for a in self.approvals if a.status == "approved"}
-
-
-class OrganisationApproval(db.Model):
-    """Whether a council lets an organisation trade in its area: pending, approved, suspended, rejected."""
-
-    __tablename__ = "organisation_approvals"
-    __table_args__ = (UniqueConstraint("organisation_id", "council_id", name="uq_org_approval_org_council"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
-    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-
-    organisation: Mapped[Organisation] = relationship(back_populates="approvals")
-    council = relationship("Council")
-    decided_by = relationship("User")
-
-
-PRICE_UNITS = {
-    "hour": "an hour", "half_hour": "a half hour", "session": "a session", "day": "a day", "week": "a week",
-    "month": "a month", "item": "each", "membership": "a membership",
-}
 DELIVERY_MODES = {"home": "At your home", "venue": "At a venue", "online": "Online"}
 ACCESSIBILITY_FEATURES = {
     "step_free": "Step-free access", "accessible_toilet": "Accessible toilet", "hearing_loop": "Hearing loop",
@@ -98,11 +27,25 @@ LANGUAGES = {
 }
 DAYS = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}
 LISTING_KINDS = {"service": "Service", "person": "Person (personal assistant or peer broker)", "community": "Community resource"}
-LISTING_STATUSES = ("draft", "submitted", "published", "paused", "archived", "rejected")
+LISTING_STATUSES = {"draft": "Draft", "submitted": "Suggested: waiting for moderation", "published": "Published",
+                    "paused": "Paused", "archived": "Archived", "rejected": "Not published"}
+# A provider's draft is published by the provider; a community suggestion ("submitted") by the
+# council's moderator.
+LISTING = StateMachine("listing", {
+    "draft": {"published", "archived"},
+    "submitted": {"published", "rejected"},
+    "published": {"paused", "archived"},
+    "paused": {"published", "archived"},
+    "archived": set(),
+    "rejected": set(),
+}, initial=("draft", "submitted"), model="listings", labels=LISTING_STATUSES,
+    tones={"draft": "grey", "submitted": "yellow", "published": "green", "paused": "yellow", "archived": "grey",
+           "rejected": "red"},
+    subject=lambda listing: (None, listing.council_id))
 STALE_AFTER = timedelta(days=182)  # six months
 
 
-class Listing(db.Model):
+class Listing(Stateful, db.Model):
     """A service, a person (PA or peer broker) or a free community resource in the catalogue."""
 
     __tablename__ = "listings"
@@ -133,7 +76,7 @@ class Listing(db.Model):
     languages: Mapped[list] = mapped_column(JSON, default=list)
     how_to_join: Mapped[str | None] = mapped_column(Text, nullable=True)  # community resources
     contact: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # see LISTING
     status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     suggested_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     suggested_by_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
@@ -145,7 +88,7 @@ class Listing(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
 
-    organisation: Mapped[Organisation | None] = relationship()
+    organisation = relationship("Organisation")
     council = relationship("Council")
     council_prices: Mapped[list["CouncilPrice"]] = relationship(back_populates="listing", order_by="CouncilPrice.id")
     person: Mapped["PersonProfile | None"] = relationship(back_populates="listing", uselist=False)
@@ -155,6 +98,10 @@ class Listing(db.Model):
     @property
     def is_free(self) -> bool:
         return not self.price_pence
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
 
     @property
     def provider_name(self) -> str:
@@ -181,62 +128,6 @@ class Listing(db.Model):
         if council_id is None:
             return None
         return next((p for p in self.council_prices if p.council_id == council_id and p.ended_at is None), None)
-
-
-class CouncilPrice(db.Model):
-    """A rate a council agreed with a provider for the people it funds (its private catalogue)."""
-
-    __tablename__ = "council_prices"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
-    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
-    price_pence: Mapped[int] = mapped_column(Integer)
-    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    agreed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-    listing: Mapped[Listing] = relationship(back_populates="council_prices")
-    council = relationship("Council")
-    agreed_by = relationship("User")
-
-
-class PriceChange(db.Model):
-    """Every change of a listing's public price or a council's agreed rate, kept forever."""
-
-    __tablename__ = "price_changes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
-    council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"), nullable=True)  # None: the public price
-    old_pence: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    new_pence: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    unit: Mapped[str] = mapped_column(String(20))
-    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-
-    council = relationship("Council")
-    changed_by = relationship("User")
-
-
-class PriceAlert(db.Model):
-    """Raised for a council when a provider puts up a price the council had agreed."""
-
-    __tablename__ = "price_alerts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
-    agreed_pence: Mapped[int] = mapped_column(Integer)
-    old_public_pence: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    new_public_pence: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-
-    listing = relationship("Listing")
-    council = relationship("Council")
 
 
 class PersonProfile(db.Model):

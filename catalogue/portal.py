@@ -4,17 +4,20 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from marketplace import clock
+from marketplace import clock, taxonomy
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.holders.forms import ConfirmForm
-from marketplace.policy import require
+from marketplace.forms import ConfirmForm
+from marketplace.pricing import service as pricing
+from marketplace.providers.models import Organisation
+from marketplace.providers.service import PROFILE_FIELDS, organisations_of, update_profile
+from marketplace.web import load
 
-from . import community, listings as listing_service, taxonomy
+from . import community
+from . import listings as listing_service
 from .forms import CommunityEventForm, ListingForm, OrganisationProfileForm, PersonForm, PhotoForm, split_areas
-from .models import Listing, ListingPhoto, Organisation
-from .organisations import PROFILE_FIELDS, organisations_of, update_profile
-from .views import _filter_labels
+from .models import Listing, ListingPhoto
+from .views import filter_labels
 
 bp = Blueprint("portal", __name__, url_prefix="/provider")
 
@@ -22,19 +25,11 @@ STATUS_ACTIONS = {"published": "Publish", "paused": "Pause"}
 
 
 def get_organisation(organisation_id: int, action: str = "organisation.manage_listings") -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
-    require(current_user, action, organisation)
-    return organisation
+    return load(Organisation, organisation_id, action)
 
 
 def get_listing(listing_id: int) -> Listing:
-    listing = db.session.get(Listing, listing_id)
-    if listing is None:
-        abort(404)
-    require(current_user, "listing.manage", listing)
-    return listing
+    return load(Listing, listing_id, "listing.manage")
 
 
 def _form_for(listing_kind: str, organisation: Organisation | None, **kwargs):
@@ -45,7 +40,7 @@ def _form_for(listing_kind: str, organisation: Organisation | None, **kwargs):
 @bp.get("")
 @login_required
 def index():
-    organisations = organisations_of(current_user)
+    organisations = organisations_of(current_user, "organisation.manage_listings")
     if not organisations:
         abort(403)
     by_org = {org.id: db.session.scalars(db.select(Listing).filter_by(organisation_id=org.id)
@@ -135,10 +130,10 @@ def edit_listing(listing_id: int):
 @login_required
 def preview(listing_id: int):
     listing = get_listing(listing_id)
-    price = listing_service.price_for(listing, None)
+    price = pricing.price_for(listing, None)
     return render_template("catalogue/listing.html", listing=listing, price=price, public_price=price, preview=True,
                            title=f"Preview: {listing.title}", next_dates=community.next_dates(listing), taxonomy=taxonomy,
-                           labels=_filter_labels(), status_actions=STATUS_ACTIONS, photo_form=PhotoForm(),
+                           labels=filter_labels(), status_actions=STATUS_ACTIONS, photo_form=PhotoForm(),
                            event_form=CommunityEventForm(), confirm_form=ConfirmForm())
 
 
@@ -190,7 +185,7 @@ def confirm(listing_id: int):
 @login_required
 def prices(listing_id: int):
     listing = get_listing(listing_id)
-    return render_template("portal/prices.html", listing=listing, history=listing_service.price_history(listing),
+    return render_template("portal/prices.html", listing=listing, history=pricing.price_history(listing),
                            title=f"Price history: {listing.title}")
 
 
@@ -215,11 +210,8 @@ def add_photo(listing_id: int):
 @bp.post("/photos/<int:photo_id>/delete")
 @login_required
 def delete_photo(photo_id: int):
-    photo = db.session.get(ListingPhoto, photo_id)
-    if photo is None:
-        abort(404)
+    photo = load(ListingPhoto, photo_id, "listing.manage", via=lambda p: p.listing)
     listing_id = photo.listing_id
-    require(current_user, "listing.manage", photo.listing)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     listing_service.remove_photo(current_user, photo)

@@ -22,24 +22,23 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime
 from itertools import compress, repeat
 
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.lang.snowball.english import EnglishStemmer
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.columns import NumericColumn
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.idsets import DocIdSet
+from whoosh.lang.snowball.english import EnglishStemmer
 from whoosh.matching import ArrayUnionMatcher, NullMatcherClass, WrappingMatcher
 from whoosh.matching.binary import AndMaybeMatcher, IntersectionMatcher, UnionMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25FScorer
 from whoosh.support.levenshtein import distance
 
-from . import taxonomy
+from marketplace import taxonomy
 
 # Snowball's English stemmer, not Whoosh's default Porter: Porter keeps doubled consonants
 # ("swimming" -> "swimm"), so "swimming" would miss "swim". Changing the analyzer needs a

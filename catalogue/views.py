@@ -6,19 +6,21 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from marketplace import taxonomy
 from marketplace.councils.models import Council
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.holders.service import holder_for_user
 from marketplace.money import MoneyParseError, format_pence, parse_pounds
 from marketplace.policy import can
+from marketplace.pricing.service import MAX_PRICE_PENCE, price_for
+from marketplace.providers.models import Organisation
 from marketplace.web import current_council
 
-from . import community, demand, taxonomy
+from . import community, demand
 from .forms import SuggestCommunityForm, UnmetNeedForm
 from .indexing import current_index
-from .listings import MAX_PRICE_PENCE, price_for
-from .models import (ACCESSIBILITY_FEATURES, DAYS, DELIVERY_MODES, LANGUAGES, LISTING_KINDS, Listing, ListingPhoto,
-                     Organisation)
+from .models import ACCESSIBILITY_FEATURES, DAYS, DELIVERY_MODES, LANGUAGES, LISTING_KINDS, Listing, ListingPhoto
 from .search import SORTS, SearchRequest, search
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
@@ -36,8 +38,9 @@ def viewer_council() -> Council | None:
 
 
 def pricing_council(council: Council | None) -> Council | None:
-    """Agreed (private) rates are for people the council funds and its staff, never the public."""
-    if council is not None and current_user.is_authenticated and council.id in current_user.council_ids():
+    """The council whose agreed (private) rates this viewer sees, if the policy lets them (people it
+    funds, those acting for them, its staff); everyone else sees public prices."""
+    if council is not None and can(current_user, "council.see_agreed_prices", council):
         return council
     return None
 
@@ -53,8 +56,6 @@ def viewer_area(council: Council | None) -> tuple[str | None, str | None]:
     if "area" in request.args:  # the person cleared it on purpose
         return None, None
     if current_user.is_authenticated:
-        from marketplace.holders.service import holder_for_user
-
         holder = holder_for_user(current_user)
         if holder is not None and (council is None or holder.council_id == council.id):
             return holder.postcode_district, None
@@ -130,11 +131,11 @@ def index():
         "catalogue/search.html", title="Find support", results=results, listings=listings, req=search_request,
         council=council, councils=councils, price_for=lambda listing: price_for(listing, price_council),
         problems=problems, nearby=nearby, community_alternatives=community_alternatives, is_search=_is_search(),
-        taxonomy=taxonomy, filter_labels=_filter_labels(), unmet_form=UnmetNeedForm(query=search_request.text, area=area or ""),
+        taxonomy=taxonomy, filter_labels=filter_labels(), unmet_form=UnmetNeedForm(query=search_request.text, area=area or ""),
     )
 
 
-def _filter_labels() -> dict[str, dict[str, str]]:
+def filter_labels() -> dict[str, dict[str, str]]:
     return {
         "category": {slug: c["name"] for slug, c in taxonomy.categories().items()},
         "outcome": {code: o["plain"] for code, o in taxonomy.outcomes().items()},
@@ -193,7 +194,7 @@ def listing(listing_id: int):
     public = price_for(listing, None)
     return render_template("catalogue/listing.html", listing=listing, price=price, public_price=public,
                            title=listing.title, next_dates=community.next_dates(listing), taxonomy=taxonomy,
-                           labels=_filter_labels(), preview=False)
+                           labels=filter_labels(), preview=False)
 
 
 @bp.get("/organisations/<int:organisation_id>")
@@ -204,7 +205,7 @@ def organisation(organisation_id: int):
     listings = db.session.scalars(db.select(Listing).filter_by(organisation_id=organisation.id, status="published")
                                   .order_by(Listing.title)).all()
     return render_template("catalogue/organisation.html", organisation=organisation, listings=listings,
-                           title=organisation.name, labels=_filter_labels())
+                           title=organisation.name, labels=filter_labels())
 
 
 @bp.get("/photos/<int:photo_id>")

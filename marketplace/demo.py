@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date
+from datetime import date, datetime, timezone
 from importlib import resources
 from statistics import NormalDist
 
-from catalogue.models import Organisation, OrganisationApproval
+from catalogue import demo as catalogue_demo
+from catalogue.indexing import rebuild
 
 from . import clock
 from .accounts import roles as R
@@ -25,6 +26,11 @@ from .budgets.models import BudgetPeriod
 from .councils.service import upsert_councils
 from .extensions import db
 from .holders.models import Delegation, Holder
+from .plans import service as plans
+from .plans.funding import fund_until
+from .plans.models import PLAN, PlanOutcome, SupportPlan
+from .providers import service as providers
+from .providers.models import APPROVAL, Organisation
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_COUNCIL = "aldermoor"
@@ -108,10 +114,12 @@ def load(echo=print) -> dict:
         accounts.grant_role(accounts.find_by_email(owner_email), owner_role, organisation=organisation)
         if name == "Brightside Care":
             accounts.grant_role(users[R.PROVIDER_STAFF], R.PROVIDER_STAFF, organisation=organisation)
-        for slug, status in [(s, "approved") for s in approved] + [(s, "pending") for s in pending]:
+        for slug in approved + pending:
             if organisation.approval_in(councils[slug].id) is None:
-                db.session.add(OrganisationApproval(organisation=organisation, council_id=councils[slug].id, status=status,
-                                                    decided_by=users[R.ADMINISTRATOR] if status == "approved" else None))
+                approval = providers.apply_to(accounts.find_by_email(owner_email), organisation, councils[slug])
+                if slug in approved:
+                    APPROVAL.move(approval, "approved", actor=users[R.ADMINISTRATOR])
+                    approval.decided_by = users[R.ADMINISTRATOR]
         db.session.flush()
 
     holders = _stockport_holders(councils[DEMO_COUNCIL], users)
@@ -122,16 +130,11 @@ def load(echo=print) -> dict:
         if slug != DEMO_COUNCIL:
             _small_council(council, users)
     _plans(holders, users)
-    from catalogue import demo as catalogue_demo
-    from catalogue.indexing import rebuild
-
     listing_count = catalogue_demo.load(councils, users)
     db.session.info["skip_search_sync"] = True  # rebuilt in one go below
     db.session.commit()
     db.session.info.pop("skip_search_sync", None)
     rebuild()
-    from .budgets.service import fund_until
-
     posted = fund_until(clock.today())
     echo(f"Posted {posted} funding entries due up to {clock.today():%d %B %Y}.")
     echo(f"Loaded {len(councils)} councils, {listing_count} catalogue listings and {len(holders)} budget holders in {councils[DEMO_COUNCIL].name}.")
@@ -235,8 +238,6 @@ def _plans(holders, users) -> None:
     Built directly (not through the decision service) so loading stays quick; the one
     demo holder who signs in gets a plan whose timeline was made through the services.
     """
-    from .plans.models import PlanOutcome, SupportPlan
-
     coordinator = users[R.CARE_COORDINATOR]
     for n, holder in enumerate(holders):
         if db.session.scalar(db.select(SupportPlan).filter_by(holder_id=holder.id)) is not None:
@@ -245,7 +246,7 @@ def _plans(holders, users) -> None:
         if n == 0:
             _sam_plan(holder, budget, users)
             continue
-        plan = SupportPlan(holder_id=holder.id, budget_id=budget.id, council_id=holder.council_id, version=1, status="approved",
+        plan = SupportPlan(holder_id=holder.id, budget_id=budget.id, council_id=holder.council_id, version=1,
                            about_me=holder.about_me, crisis_plan="Call my care coordinator; if out of hours, the crisis team.",
                            written_with=["self", "coordinator"] if n % 2 else ["broker"], created_by_id=coordinator.id,
                            decided_by_id=coordinator.id, submitted_at=clock.now(), decided_at=clock.now())
@@ -257,15 +258,14 @@ def _plans(holders, users) -> None:
             plan.outcomes.append(PlanOutcome(key=f"d{holder.id}-{position}", position=position, codes=codes, own_words=words,
                                              amount_pence=amount, categories=categories))
         db.session.add(plan)
+        PLAN.start(plan, "draft", record=False)
+        PLAN.move(plan, "submitted", actor=coordinator, version=1)
+        PLAN.move(plan, "approved", actor=coordinator, version=1)
     db.session.flush()
 
 
 def _sam_plan(holder, budget, users) -> None:
     """The demo holder's plan goes through the real services, on dates in the spring."""
-    from datetime import datetime, timezone
-
-    from .plans import service as plans
-
     db.session.commit()
     with clock.frozen(datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)) as frozen:
         plan = plans.new_version(users[R.BROKER], holder, budget)

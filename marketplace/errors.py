@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
 
 
 class DomainError(Exception):
@@ -66,10 +69,6 @@ def render_error(status: int, message: str | None = None):
 
 
 def init_app(app) -> None:
-    from werkzeug.exceptions import HTTPException
-
-    from .extensions import db
-
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
         db.session.rollback()

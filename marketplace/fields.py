@@ -20,3 +20,8 @@ class PoundsField(StringField):
                 self.pence = parse_pounds(text)
             except MoneyParseError as error:
                 raise ValidationError(str(error)) from None
+
+
+def strip_whitespace(value):
+    """Phones and autofill often add a space around an email address; it is never meant."""
+    return value.strip() if isinstance(value, str) else value

@@ -2,11 +2,11 @@
 from catalogue import models as catalogue_models  # noqa: F401
 
 from .accounts import models as accounts_models  # noqa: F401
+from .billing import models as billing_models  # noqa: F401
 from .budgets import models as budgets_models  # noqa: F401
 from .councils import models as councils_models  # noqa: F401
 from .events import models as events_models  # noqa: F401
 from .holders import models as holders_models  # noqa: F401
-from .plans import models as plans_models  # noqa: F401
-from .orders import models as orders_models  # noqa: F401
 from .notifications import models as notifications_models  # noqa: F401
-from .billing import models as billing_models  # noqa: F401
+from .orders import models as orders_models  # noqa: F401
+from .plans import models as plans_models  # noqa: F401

@@ -11,6 +11,8 @@ from typing import Callable
 from flask import abort
 
 from .accounts import roles as R
+from .accounts.models import RoleGrant, User
+from .extensions import db
 
 Rule = Callable[[object, object], bool]
 _RULES: dict[str, Rule] = {}
@@ -43,6 +45,30 @@ def require(user, action: str, target=None) -> None:
 
 def actions() -> list[str]:
     return sorted(_RULES)
+
+
+def who_may(action: str, target) -> list[User]:
+    """Everyone who may do ``action`` to ``target`` now: for telling the right people.
+
+    The candidates are everyone connected to the target (its holder and their delegates, the staff
+    of its council, the people of its organisations); the rule for ``action`` decides, as it does
+    for a request, so nobody is told about something they could not act on.
+    """
+    holder = target if getattr(target, "__tablename__", None) == "holders" else getattr(target, "holder", None)
+    council_ids = {getattr(target, "council_id", None), getattr(holder, "council_id", None)} - {None}
+    budget = getattr(target, "budget", None)
+    organisation_ids = {getattr(target, "organisation_id", None), getattr(budget, "isf_provider_id", None)} - {None}
+    candidates: dict[int, User] = {}
+    if holder is not None:
+        for user in [holder.user] + [d.delegate for d in holder.delegations]:
+            if user is not None:
+                candidates[user.id] = user
+    if council_ids or organisation_ids:
+        grants = db.session.scalars(db.select(RoleGrant).where(db.or_(
+            RoleGrant.council_id.in_(council_ids or {-1}), RoleGrant.organisation_id.in_(organisation_ids or {-1})))).all()
+        for grant in grants:
+            candidates.setdefault(grant.user_id, grant.user)
+    return [user for _id, user in sorted(candidates.items()) if can(user, action, target)]
 
 
 # --- helpers ---------------------------------------------------------------
@@ -126,7 +152,40 @@ def _holder_manage_budget_option(user, holder) -> bool:
 
 @rule("plan.decide")
 def _plan_decide(user, plan) -> bool:
+    """Case staff decide on plans: ask for changes, refer to the panel (and approve within the ladder)."""
     return _staff(user, plan.council_id, *_CASEWORK)
+
+
+LADDER = ("care_coordinator", "team_manager", "panel")
+_LADDER_ROLES = {"care_coordinator": (R.CARE_COORDINATOR, R.TEAM_MANAGER), "team_manager": (R.TEAM_MANAGER,)}
+
+
+def plan_level(plan) -> str:
+    """The level of the council's approval ladder (council data) that must approve this plan."""
+    if plan.waiting_on:
+        return plan.waiting_on
+    return plan.council.approval_level_for(plan.weekly_pence, mental_health=plan.holder.mental_health)
+
+
+def approves_at(user, council_id: int, level: str) -> bool:
+    """Whether ``user`` approves plans at this rung of the council's ladder in person (never the panel's)."""
+    return level in _LADDER_ROLES and _staff(user, council_id, *_LADDER_ROLES[level])
+
+
+@rule("plan.approve")
+def _plan_approve(user, plan) -> bool:
+    """Approve or refuse a plan in person: a coordinator up to the first rung of the council's
+    ladder, a team manager up to the second. A plan for the panel is decided by the panel."""
+    if plan.status == "referred_to_panel":
+        return False
+    return approves_at(user, plan.council_id, plan_level(plan))
+
+
+@rule("plan.record_panel_decision")
+def _plan_panel(user, plan) -> bool:
+    """The panel's decision is recorded by a team manager or an administrator of the council."""
+    return (plan_level(plan) == "panel" or plan.status == "referred_to_panel") and _staff(
+        user, plan.council_id, R.TEAM_MANAGER, R.ADMINISTRATOR)
 
 
 # --- orders ----------------------------------------------------------------------
@@ -197,7 +256,13 @@ def _invoice_pay(user, invoice) -> bool:
 
 @rule("invoice.credit")
 def _invoice_credit(user, invoice) -> bool:
-    """Credit notes, answers to disputes and refunds come from the provider."""
+    """Credit notes and answers to disputes come from the provider."""
+    return _works_for(user, invoice.organisation_id)
+
+
+@rule("invoice.refund")
+def _invoice_refund(user, invoice) -> bool:
+    """A refund gives the provider's money back to whoever paid: the provider's people decide it."""
     return _works_for(user, invoice.organisation_id)
 
 
@@ -272,6 +337,18 @@ def _org_decide(user, approval) -> bool:
     return _staff(user, approval.council_id, R.ADMINISTRATOR)
 
 
+@rule("organisation.orders")
+def _org_orders(user, organisation) -> bool:
+    """Everyone who works for the organisation sees and handles its orders and enquiries."""
+    return _works_for(user, organisation.id)
+
+
+@rule("organisation.finance")
+def _org_finance(user, organisation) -> bool:
+    """Its invoices, payments and remittances: everyone who works for the organisation."""
+    return _works_for(user, organisation.id)
+
+
 @rule("organisation.manage_listings")
 def _org_manage_listings(user, organisation) -> bool:
     """Everyone who works for the organisation, staff included, may look after its listings."""
@@ -303,6 +380,13 @@ def _community_moderate(user, listing) -> bool:
     return listing.council_id is not None and _staff(user, listing.council_id, R.ADMINISTRATOR)
 
 
+@rule("council.see_agreed_prices")
+def _see_agreed_prices(user, council) -> bool:
+    """A council's agreed (private) rates are for the people it funds and those who act for them
+    or work for it: anyone with a role in that council. Providers and the public see public prices."""
+    return any(g.council_id == council.id for g in user.grants)
+
+
 @rule("council.agree_prices")
 def _agree_prices(user, council) -> bool:
     """The commissioning team agrees rates; finance and administrators may too."""
@@ -314,4 +398,11 @@ def _moderate(user, council) -> bool:
     return _staff(user, council.id, R.ADMINISTRATOR)
 
 
-_TARGETED = {a for a in _RULES if a not in {"caseload.view"}}
+@rule("account.own")
+def _account_own(user, _target=None) -> bool:
+    """A person's own settings and notifications."""
+    return True
+
+
+_UNTARGETED = {"caseload.view", "account.own"}
+_TARGETED = {a for a in _RULES if a not in _UNTARGETED}

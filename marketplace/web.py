@@ -1,13 +1,20 @@
-"""Things every page needs: the signed-in user, the council whose view we are in,
-template helpers, and security headers."""
+"""What every page needs: the signed-in user, the council whose view they are in, the one way a
+view loads an object and asks the policy, template helpers, and security headers.
+
+It imports no domain area's services, so every area's views can use it.
+"""
 from __future__ import annotations
 
-from flask import g, session
+from typing import Callable
+
+from flask import abort, g, session
 from flask_login import current_user
 
-from . import policy
+from . import policy, states
 from .accounts.models import User
+from .clock import LONDON
 from .councils.models import Council
+from .errors import DomainError
 from .extensions import db, login_manager
 from .money import format_pence
 
@@ -25,18 +32,46 @@ login_manager.login_message = "Sign in to see that page."
 login_manager.login_message_category = "info"
 
 
+def load(model, object_id: int, action: str, via: Callable[[object], object] | None = None):
+    """The object of ``model`` with this id, if the policy lets the signed-in person do ``action``
+    to it (or to ``via(obj)``, e.g. an occurrence's order): 404 when it is missing, 403 when refused."""
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    policy.require(current_user, action, via(obj) if via is not None else obj)
+    return obj
+
+
+def council_page(action: str) -> Council:
+    """The council whose page this is (the person's current council), if the policy allows ``action`` in it."""
+    council = current_council()
+    if council is None:
+        abort(403)
+    policy.require(current_user, action, council)
+    return council
+
+
+def attempt(call: Callable[[], object]) -> tuple[object, str | None]:
+    """Run one service call for a view: (its result, None) when it worked, else (None, the domain
+    error's message) with the transaction rolled back, for the page to show."""
+    try:
+        return call(), None
+    except DomainError as error:
+        db.session.rollback()
+        return None, error.message
+
+
 def current_council() -> Council | None:
-    """The council whose view the person is in: their chosen one, else the first they belong to."""
+    """The council whose view the person is in: their chosen one, else the first they belong to.
+    People who work for a provider belong to the councils their organisation applied to."""
     if "council" in g:
         return g.council
     council = None
     if current_user.is_authenticated:
         ids = current_user.council_ids()
         if not ids:
-            from catalogue.models import OrganisationApproval
-
-            ids = {a.council_id for org_id in current_user.organisation_ids()
-                   for a in db.session.scalars(db.select(OrganisationApproval).filter_by(organisation_id=org_id))}
+            ids = {a.council_id for grant in current_user.grants if grant.organisation is not None
+                   for a in grant.organisation.approvals}
         chosen = session.get("council_id")
         if chosen in ids:
             council = db.session.get(Council, chosen)
@@ -55,37 +90,34 @@ def user_councils() -> list[Council]:
     return db.session.scalars(db.select(Council).where(Council.id.in_(ids)).order_by(Council.name)).all()
 
 
+def _date(value, fmt: str = "%-d %B %Y"):
+    if value is None:
+        return ""
+    if hasattr(value, "astimezone") and getattr(value, "tzinfo", None) is not None:
+        value = value.astimezone(LONDON)
+    return value.strftime(fmt)
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self' 'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='; frame-ancestors 'none'; form-action 'self'",
+    )
+    return response
+
+
 def init_app(app) -> None:
     app.add_template_filter(format_pence, "pence")
-
-    @app.template_filter("date")
-    def _date(value, fmt: str = "%-d %B %Y"):
-        if value is None:
-            return ""
-        from .clock import LONDON
-
-        if hasattr(value, "astimezone") and getattr(value, "tzinfo", None) is not None:
-            value = value.astimezone(LONDON)
-        return value.strftime(fmt)
+    app.add_template_filter(_date, "date")
+    # Templates ask the policy who may act, and the state machines which moves are open: never status strings.
+    app.add_template_global(lambda action, target=None: policy.can(current_user, action, target), "can")
+    app.add_template_global(states.may, "may")
 
     @app.context_processor
     def _globals():
-        from .notifications.service import unread_count
+        return {"current_council": current_council(), "user_councils": user_councils()}
 
-        return {
-            "unread_notifications": unread_count(current_user) if current_user.is_authenticated else 0,
-            "can": lambda action, target=None: policy.can(current_user, action, target),
-            "current_council": current_council(),
-            "user_councils": user_councils(),
-        }
-
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self' 'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='; frame-ancestors 'none'; form-action 'self'",
-        )
-        return response
+    app.after_request(_security_headers)

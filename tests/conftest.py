@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 
 from catalogue.search import get_index
-from marketplace import clock, create_app
+from marketplace import clock
+from marketplace.app import create_app
 from marketplace.extensions import db, limiter
 
 from . import factories

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 from datetime import date
 
-from catalogue.models import Organisation, OrganisationApproval
 from marketplace.accounts import service as accounts
 from marketplace.councils.service import reference_council_rules, upsert_councils
 from marketplace.extensions import db
 from marketplace.holders.models import Delegation, Holder
+from marketplace.orders import basket, delivery, lifecycle, placing
+from marketplace.providers.models import Organisation, OrganisationApproval
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
@@ -102,7 +104,7 @@ def listing(organisation=None, *, title: str | None = None, category: str = "oth
 
 def agreed_price(listing, council, price_pence: int, *, note: str | None = None, commit: bool = True):
     """A council's agreed rate for a listing, committed (the listing is re-indexed)."""
-    from catalogue.models import CouncilPrice
+    from marketplace.pricing.models import CouncilPrice
 
     made = CouncilPrice(listing=listing, council_id=council.id, price_pence=price_pence, note=note)
     db.session.add(made)
@@ -342,7 +344,7 @@ def bare_invoice(order, *, payer_kind: str = "council", total_pence: int = 5000,
     made = Invoice(organisation_id=order.organisation_id, number=number or next(_seq), order_id=order.id,
                    holder_id=order.holder_id, council_id=order.council_id, budget_id=order.budget_id,
                    payer_kind=payer_kind, period_start=date(2026, 5, 1), period_end=date(2026, 5, 31),
-                   issued_on=date(2026, 6, 1), due_on=date(2026, 6, 15), total_pence=total_pence)
+                   issued_on=date(2026, 6, 1), due_on=date(2026, 6, 15), total_pence=total_pence, status="issued")
     db.session.add(made)
     db.session.commit()
     return made
@@ -356,24 +358,18 @@ def accepted_order(buyer, holder, listing, outcome_key: str | None, provider_use
 
     The order must go straight to the provider (support the plan foresees, within the council's weekly limit).
     """
-    import secrets
-
-    from marketplace.orders import service as orders
-
-    orders.add_to_basket(buyer, holder, listing, quantity, outcome_key, schedule)
-    (made,) = orders.place(buyer, holder, secrets.token_hex(16))
+    basket.add_to_basket(buyer, holder, listing, quantity, outcome_key, schedule)
+    (made,) = placing.place(buyer, holder, secrets.token_hex(16))
     assert made.status == "placed", made.approval_reasons
-    return orders.accept(provider_user, made)
+    return lifecycle.accept(provider_user, made)
 
 
 def delivered(occurrence, provider_user, buyer=None):
     """The provider records ``occurrence`` as delivered; with ``buyer`` the buyer confirms it too
     (a provider that invoices per delivery raises its invoice at that moment)."""
-    from marketplace.orders import service as orders
-
-    orders.record_delivery(provider_user, occurrence)
+    delivery.record_delivery(provider_user, occurrence)
     if buyer is not None:
-        orders.confirm(buyer, occurrence)
+        delivery.confirm(buyer, occurrence)
     return occurrence
 
 

@@ -6,7 +6,6 @@ import statistics
 import pytest
 from flask_migrate import upgrade
 
-from catalogue.models import Organisation, OrganisationApproval
 from marketplace import demo
 from marketplace.accounts import roles as R
 from marketplace.accounts import service as accounts
@@ -16,6 +15,7 @@ from marketplace.councils.models import Council
 from marketplace.councils.service import reference_council_rules
 from marketplace.extensions import db, limiter
 from marketplace.holders.models import Delegation, Holder
+from marketplace.providers.models import Organisation, OrganisationApproval
 
 from .conftest import Database, make_app
 from .helpers import Browser, page_text

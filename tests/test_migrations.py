@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import Column, Integer, MetaData, inspect, text
 
-from marketplace import ROOT
+from marketplace.app import ROOT
 from marketplace.extensions import db
 
 from .conftest import Database, make_app

@@ -12,7 +12,7 @@ import pytest
 from flask_login import AnonymousUserMixin
 from flask_migrate import upgrade
 
-from catalogue.models import Listing, Organisation, OrganisationApproval
+from catalogue.models import Listing
 from marketplace import clock, policy
 from marketplace.accounts import roles as R
 from marketplace.accounts import service as accounts
@@ -23,6 +23,7 @@ from marketplace.extensions import db, limiter
 from marketplace.holders.models import Delegation, Holder
 from marketplace.orders.models import Enquiry, Order
 from marketplace.plans.models import SupportPlan
+from marketplace.providers.models import Organisation, OrganisationApproval
 
 from . import factories
 from .conftest import Database, make_app
@@ -36,7 +37,9 @@ CASEWORK = {R.CARE_COORDINATOR, R.TEAM_MANAGER, R.ADMINISTRATOR}
 #   council      - the person's council
 #   holder       - a budget holder in that council who has not delegated anything to the person
 #   delegation   - a delegation on that holder, to somebody else
-#   plan         - a support plan of that holder
+#   plan         - a support plan of that holder, waiting for a care coordinator
+#   manager_plan - a plan waiting for a team manager (above the coordinator's rung of the ladder)
+#   panel_plan   - a plan waiting for the risk enablement panel
 #   organisation - an organisation that has applied to that council (organisation roles work in it)
 #   approval     - that organisation's approval in that council
 #   listing      - a draft listing of that organisation
@@ -89,6 +92,16 @@ TABLE = {
     ("invoice.approve", "dp_invoice"): set(),
     ("invoice.pay", "dp_invoice"): set(),
     ("invoice.credit", "invoice"): ORG_ROLES,
+    ("invoice.refund", "invoice"): ORG_ROLES,
+    ("plan.approve", "plan"): {R.CARE_COORDINATOR, R.TEAM_MANAGER},
+    ("plan.approve", "manager_plan"): {R.TEAM_MANAGER},
+    ("plan.approve", "panel_plan"): set(),
+    ("plan.record_panel_decision", "panel_plan"): {R.TEAM_MANAGER, R.ADMINISTRATOR},
+    ("plan.record_panel_decision", "plan"): set(),
+    ("council.see_agreed_prices", "council"): set(R.ALL) - ORG_ROLES,  # everyone the council funds or employs
+    ("organisation.orders", "organisation"): ORG_ROLES,
+    ("organisation.finance", "organisation"): ORG_ROLES,
+    ("account.own", "none"): set(R.ALL),
 }
 ROWS = [(role, action, kind, role in allowed) for (action, kind), allowed in TABLE.items() for role in R.ALL]
 COUNCIL_SCOPED = sorted((action, kind) for action, kind in TABLE if kind != "none")
@@ -116,6 +129,10 @@ def build_world() -> dict:
     birchley_staff = factories.user(R.ADMINISTRATOR, birchley, email="all-staff@birchley.example.com")
     for role in (R.CARE_COORDINATOR, R.TEAM_MANAGER, R.FINANCE_OFFICER):
         accounts.grant_role(birchley_staff, role, birchley)
+    manager_plan = factories.support_plan(factories.holder(aldermoor))
+    manager_plan.waiting_on = "team_manager"  # above the coordinator's rung of the ladder
+    panel_plan = factories.support_plan(factories.holder(aldermoor))
+    panel_plan.waiting_on = "panel"
     db.session.commit()
     return {
         "people": {role: person(role, aldermoor, organisation) for role in R.ALL},
@@ -126,6 +143,8 @@ def build_world() -> dict:
             "holder": (Holder, holder.id),
             "delegation": (Delegation, factories.delegation(holder, factories.user(), ["view"]).id),
             "plan": (SupportPlan, factories.support_plan(holder).id),
+            "manager_plan": (SupportPlan, manager_plan.id),
+            "panel_plan": (SupportPlan, panel_plan.id),
             "organisation": (Organisation, organisation.id),
             "approval": (OrganisationApproval, organisation.approval_in(aldermoor.id).id),
             "listing": (Listing, listing.id),

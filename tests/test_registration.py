@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from catalogue.models import Organisation, OrganisationApproval
 from marketplace.accounts import roles as R
 from marketplace.accounts.models import User
 from marketplace.events.models import Event
 from marketplace.extensions import db
+from marketplace.providers.models import Organisation, OrganisationApproval
 
 from .helpers import Browser, page_text
 
@@ -84,7 +84,7 @@ def test_the_providers_home_page_says_it_is_waiting_for_the_council(browser, ald
 
 def test_a_registration_records_one_event_per_council(browser, aldermoor, birchley):
     register(browser, [aldermoor, birchley])
-    events = db.session.scalars(db.select(Event).filter_by(action="organisation.registered")).all()
+    events = db.session.scalars(db.select(Event).filter_by(action="organisation.pending")).all()
     assert sorted(e.council_id for e in events) == sorted([aldermoor.id, birchley.id])
 
 
@@ -132,7 +132,7 @@ def test_an_approval_is_recorded_in_the_event_log(browser, admin, aldermoor):
     event = db.session.scalar(db.select(Event).filter_by(action="organisation.approved"))
     assert event.council_id == aldermoor.id
     assert event.actor.email == "ada@example.com"
-    assert event.detail["previous"] == "pending"
+    assert event.detail["from"] == "pending"
     assert "organisation.approved" in page_text(admin.get("/admin/events"))
 
 

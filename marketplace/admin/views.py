@@ -1,21 +1,18 @@
 """Council administration: deciding on organisations, reading the event log."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from catalogue import organisations
-from catalogue.models import OrganisationApproval
-
-from ..errors import DomainError
 from ..events.models import Event
 from ..extensions import db
-from ..policy import require
-from ..web import current_council
+from ..providers import service as providers
+from ..providers.models import OrganisationApproval
+from ..web import attempt, council_page, load
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -29,41 +26,25 @@ class DecisionForm(FlaskForm):
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
 
-def _council_admin():
-    council = current_council()
-    if council is None:
-        abort(403)
-    require(current_user, "council.administer", council)
-    return council
-
-
 @bp.get("/organisations")
 @login_required
 def organisations_index():
-    council = _council_admin()
-    approvals = db.session.scalars(
-        db.select(OrganisationApproval).filter_by(council_id=council.id).order_by(OrganisationApproval.status, OrganisationApproval.created_at)
-    ).all()
-    return render_template("admin/organisations.html", approvals=approvals, council=council, title="Organisations")
+    council = council_page("council.administer")
+    return render_template("admin/organisations.html", approvals=providers.approvals_in(council), council=council,
+                           title="Organisations")
 
 
 @bp.route("/organisations/<int:approval_id>", methods=["GET", "POST"])
 @login_required
 def decide(approval_id: int):
-    approval = db.session.get(OrganisationApproval, approval_id)
-    if approval is None:
-        abort(404)
-    require(current_user, "organisation.decide_approval", approval)
+    approval = load(OrganisationApproval, approval_id, "organisation.decide_approval")
     form = DecisionForm()
+    form.status.choices = [choice for choice in form.status.choices if choice[0] in providers.decisions(approval)]
     problem = None
     if form.validate_on_submit():
-        try:
-            organisations.decide(current_user, approval, form.status.data, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            problem = error.message
-        else:
-            flash(f"{approval.organisation.name}: {approval.status}.", "success")
+        _, problem = attempt(lambda: providers.decide(current_user, approval, form.status.data, form.reason.data))
+        if problem is None:
+            flash(f"{approval.organisation.name}: {approval.status_label.lower()}.", "success")
             return redirect(url_for("admin.organisations_index"))
     return render_template("admin/decide.html", approval=approval, form=form, problem=problem, title=f"Decide: {approval.organisation.name}")
 
@@ -71,10 +52,7 @@ def decide(approval_id: int):
 @bp.get("/events")
 @login_required
 def events():
-    council = current_council()
-    if council is None:
-        abort(403)
-    require(current_user, "council.events", council)
+    council = council_page("council.events")
     page = max(1, request.args.get("page", 1, type=int))
     rows = db.paginate(db.select(Event).filter_by(council_id=council.id).order_by(Event.occurred_at.desc(), Event.id.desc()),
                        page=page, per_page=50, max_per_page=100, error_out=False)

@@ -6,6 +6,8 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
+from .invoicing import raise_invoices
+
 billing_cli = AppGroup("billing", help="Invoices and payments.")
 
 
@@ -13,7 +15,5 @@ billing_cli = AppGroup("billing", help="Invoices and payments.")
 @click.option("--until", "until", default=None, help="Invoice confirmed delivery up to this date (YYYY-MM-DD); default today.")
 def invoice(until: str | None) -> None:
     """Raise invoices for confirmed, uninvoiced delivery (one per order and month)."""
-    from .service import raise_invoices
-
     day = date.fromisoformat(until) if until else None
     click.echo(f"Raised {len(raise_invoices(day))} invoices.")

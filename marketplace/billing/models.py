@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..clock import now
 from ..extensions import db
+from ..states import Stateful, StateMachine
 from ..types import UTCDateTime
 
 INVOICE_STATUSES = {
@@ -17,6 +18,36 @@ INVOICE_STATUSES = {
     "disputed": "Disputed",
     "credited": "Cancelled by a credit note",
 }
+# A dispute pauses an invoice; its resolution takes it back where it was, or credits it.
+INVOICE = StateMachine("invoice", {
+    "issued": {"approved", "disputed", "credited"},
+    "approved": {"paid", "disputed", "credited"},
+    "disputed": {"issued", "approved", "credited"},
+    "paid": {"credited"},
+    "credited": set(),
+}, initial=("issued",), model="invoices", labels=INVOICE_STATUSES,
+    tones={"issued": "yellow", "approved": "blue", "paid": "green", "disputed": "red", "credited": "grey"})
+PAYMENT_STATUSES = {"pending": "In progress", "succeeded": "Paid", "failed": "Did not go through",
+                    "cancelled": "Not needed: paid another way or credited"}
+PAYMENT = StateMachine("payment", {
+    "pending": {"succeeded", "failed", "cancelled"},
+    "succeeded": set(),
+    "failed": set(),
+    "cancelled": set(),
+}, initial=("pending",), model="payments", labels=PAYMENT_STATUSES,
+    subject=lambda p: (p.invoice.holder, p.invoice.council_id))
+PAYMENT_RUN = StateMachine("payment_run", {"exported": {"paid"}, "paid": set()}, initial=("exported",),
+                           model="payment_runs", labels={"exported": "Sent to the bank", "paid": "Paid by the bank"},
+                           subject=lambda r: (None, r.council_id))
+DISPUTE_STATUSES = {"open": "Waiting for the provider", "answered": "The provider has answered",
+                    "upheld": "Upheld: the invoice was credited", "rejected": "Rejected: the invoice stands"}
+DISPUTE = StateMachine("dispute", {
+    "open": {"answered", "upheld", "rejected"},
+    "answered": {"upheld", "rejected"},
+    "upheld": set(),
+    "rejected": set(),
+}, initial=("open",), model="invoice_disputes", labels=DISPUTE_STATUSES,
+    subject=lambda d: (d.invoice.holder, d.invoice.council_id))
 PAYER_KINDS = {
     "holder": "The budget holder (direct payment)",
     "budget_manager": "The budget manager (managed account)",
@@ -41,7 +72,7 @@ class InvoiceCounter(db.Model):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Invoice(db.Model):
+class Invoice(Stateful, db.Model):
     __tablename__ = "invoices"
     __table_args__ = (UniqueConstraint("organisation_id", "number", name="uq_invoices_org_number"),)
 
@@ -53,7 +84,7 @@ class Invoice(db.Model):
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
     budget_id: Mapped[int] = mapped_column(ForeignKey("budget_periods.id"), index=True)
     payer_kind: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), default="issued", index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # see INVOICE
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     issued_on: Mapped[date] = mapped_column(Date)
@@ -69,7 +100,8 @@ class Invoice(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     organisation = relationship("Organisation")
-    order = relationship("Order")
+    # ``backref`` gives each Order its ``invoices`` for the order page, without orders importing billing.
+    order = relationship("Order", backref=backref("invoices", order_by="Invoice.id"))
     holder = relationship("Holder")
     council = relationship("Council")
     budget = relationship("BudgetPeriod")
@@ -85,8 +117,21 @@ class Invoice(db.Model):
         return f"INV-{self.organisation_id:04d}-{self.number:05d}"
 
     @property
-    def status_label(self) -> str:
-        return INVOICE_STATUSES.get(self.status, self.status)
+    def waiting_for_approval(self) -> bool:
+        return self.status == "issued"
+
+    def is_overdue(self, today: date) -> bool:
+        """Waiting for approval or payment past its due date (a disputed invoice is not overdue)."""
+        return self.status in ("issued", "approved") and self.due_on < today
+
+    @property
+    def last_failed_payment(self) -> "Payment | None":
+        return next((p for p in reversed(self.payments) if p.status == "failed"), None)
+
+    @property
+    def is_settled(self) -> bool:
+        """Paid, or credited in full: nothing more is owed."""
+        return self.status in ("paid", "credited")
 
     @property
     def payable_pence(self) -> int:
@@ -113,9 +158,10 @@ class InvoiceLine(db.Model):
     outcome_key: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
+    occurrence = relationship("Occurrence")
 
 
-class Payment(db.Model):
+class Payment(Stateful, db.Model):
     """One attempt to pay an invoice. At most one per invoice can succeed (a partial unique index)."""
 
     __tablename__ = "payments"
@@ -127,7 +173,7 @@ class Payment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
     method: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # pending | succeeded | failed
+    status: Mapped[str] = mapped_column(String(20), index=True)  # see PAYMENT
     amount_pence: Mapped[int] = mapped_column(Integer)
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
     reference: Mapped[str | None] = mapped_column(String(100), nullable=True)  # BACS reference, etc.
@@ -148,7 +194,7 @@ class Payment(db.Model):
         return PAYMENT_METHODS.get(self.method, self.method)
 
 
-class PaymentRun(db.Model):
+class PaymentRun(Stateful, db.Model):
     """A batch of manual payments exported as a CSV for a bank upload."""
 
     __tablename__ = "payment_runs"
@@ -159,9 +205,10 @@ class PaymentRun(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     total_pence: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(20), default="exported")  # exported | paid
+    status: Mapped[str] = mapped_column(String(20))  # see PAYMENT_RUN
 
     payments: Mapped[list[Payment]] = relationship(order_by="Payment.id")
+    council = relationship("Council")
 
 
 class CreditNote(db.Model):
@@ -180,7 +227,7 @@ class CreditNote(db.Model):
     created_by = relationship("User")
 
 
-class InvoiceDispute(db.Model):
+class InvoiceDispute(Stateful, db.Model):
     """The payer disputes an invoice; the provider answers; someone records the resolution."""
 
     __tablename__ = "invoice_disputes"
@@ -191,7 +238,7 @@ class InvoiceDispute(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     status_before: Mapped[str] = mapped_column(String(20))
     provider_answer: Mapped[str | None] = mapped_column(Text, nullable=True)
-    resolution: Mapped[str | None] = mapped_column(String(20), nullable=True)  # upheld | rejected
+    status: Mapped[str] = mapped_column(String(20), server_default="open")  # see DISPUTE
     resolution_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

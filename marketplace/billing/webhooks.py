@@ -9,10 +9,10 @@ from flask import Blueprint, current_app, request
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import error_response
-from ..events import service as events
 from ..extensions import csrf, db
+from .gateways.stripe.stripe_api import construct_event
 from .models import Payment, StripeEvent
-from .service import settle_from_gateway
+from .payments import fail_from_gateway, settle_from_gateway
 
 log = logging.getLogger(__name__)
 bp = Blueprint("stripe_webhooks", __name__)
@@ -38,14 +38,9 @@ def _failed(obj) -> str:
     payment = _payment_for(obj)
     if payment is None:
         return "unknown payment"
-    if payment.status != "pending":
-        return f"ignored: payment already {payment.status}"
     error = obj.get("last_payment_error") or {}
-    payment.status = "failed"
-    payment.failure_message = error.get("message") or "The card payment did not go through."
-    payment.gateway_ref = payment.gateway_ref or obj.get("id")
-    events.record("payment.failed", holder=payment.invoice.holder, obj=payment.invoice, method=payment.method,
-                  message=payment.failure_message)
+    if not fail_from_gateway(payment, error.get("message"), obj.get("id")):
+        return f"ignored: payment already {payment.status}"
     return "marked failed"
 
 
@@ -62,8 +57,6 @@ def receive():
     secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
     if not secret:
         return error_response(400, "Webhooks are not configured.")
-    from .gateways.stripe.stripe_api import construct_event
-
     payload = request.get_data()
     try:
         event = construct_event(payload, request.headers.get("Stripe-Signature"), secret)

@@ -2,13 +2,21 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovCheckboxInput, GovDateInput, GovRadioInput,
-                                                GovSubmitInput, GovTextArea, GovTextInput)
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 from wtforms import BooleanField, DateField, EmailField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
-from ..accounts.forms import strip_whitespace
+from ..fields import strip_whitespace
 from .models import CONTACT_CHANNELS, RIGHT_LABELS
+
 
 class GovDateField(DateField):
     """A date typed as day, month and year (GovDateInput). The widget needs exactly three raw
@@ -68,7 +76,3 @@ class DelegationForm(FlaskForm):
                                  description="For example: agreed in person at the review meeting on 3 November.",
                                  validators=[Optional(), Length(max=1000)])
     submit = SubmitField("Give these rights", widget=GovSubmitInput())
-
-
-class ConfirmForm(FlaskForm):
-    submit = SubmitField("Yes, end it now", widget=GovSubmitInput())

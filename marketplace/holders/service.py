@@ -148,3 +148,7 @@ def holders_acting_for(user) -> list[Holder]:
 
 def holder_for_user(user) -> Holder | None:
     return db.session.scalar(db.select(Holder).filter_by(user_id=user.id))
+
+
+def holders_in(council) -> list[Holder]:
+    return db.session.scalars(db.select(Holder).filter_by(council_id=council.id).order_by(Holder.name)).all()

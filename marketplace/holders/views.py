@@ -8,42 +8,28 @@ from .. import clock
 from ..errors import DomainError
 from ..events import service as events
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..policy import require
-from ..web import current_council
+from ..web import council_page, load
 from . import service
-from .forms import ConfirmForm, DelegationForm, HolderRecordForm, NewHolderForm
+from .forms import DelegationForm, HolderRecordForm, NewHolderForm
 from .models import Delegation, Holder
 
 bp = Blueprint("holders", __name__)
 
 
-def get_holder(holder_id: int, action: str = "holder.view") -> Holder:
-    """Load a holder and check the policy for ``action`` (404 if missing, 403 if refused)."""
-    holder = db.session.get(Holder, holder_id)
-    if holder is None:
-        abort(404)
-    require(current_user, action, holder)
-    return holder
-
-
 @bp.get("/holders")
 @login_required
 def index():
-    council = current_council()
-    if council is None:
-        abort(403)
-    require(current_user, "council.holders", council)
-    holders = db.session.scalars(db.select(Holder).filter_by(council_id=council.id).order_by(Holder.name)).all()
+    council = council_page("council.holders")
+    holders = service.holders_in(council)
     return render_template("holders/index.html", holders=holders, council=council, title="Budget holders")
 
 
 @bp.route("/holders/new", methods=["GET", "POST"])
 @login_required
 def new():
-    council = current_council()
-    if council is None:
-        abort(403)
-    require(current_user, "holder.create", council)
+    council = council_page("holder.create")
     form = NewHolderForm()
     problem = None
     if form.validate_on_submit():
@@ -67,7 +53,7 @@ def new():
 @bp.get("/holders/<int:holder_id>")
 @login_required
 def show(holder_id: int):
-    holder = get_holder(holder_id)
+    holder = load(Holder, holder_id, "holder.view")
     return render_template("holders/show.html", holder=holder, title=holder.name,
                            activity=events.for_holder(holder.id, limit=20))
 
@@ -75,7 +61,7 @@ def show(holder_id: int):
 @bp.route("/holders/<int:holder_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(holder_id: int):
-    holder = get_holder(holder_id, "holder.edit_record")
+    holder = load(Holder, holder_id, "holder.edit_record")
     form = HolderRecordForm(obj=holder)
     if form.validate_on_submit():
         service.update_record(current_user, holder, **{f: getattr(form, f).data for f in service.EDITABLE_FIELDS})
@@ -87,7 +73,7 @@ def edit(holder_id: int):
 @bp.route("/holders/<int:holder_id>/delegations", methods=["GET", "POST"])
 @login_required
 def delegations(holder_id: int):
-    holder = get_holder(holder_id, "holder.view")
+    holder = load(Holder, holder_id, "holder.view")
     form = DelegationForm()
     problem = None
     if form.is_submitted():
@@ -113,10 +99,7 @@ def delegations(holder_id: int):
 @bp.route("/delegations/<int:delegation_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke(delegation_id: int):
-    delegation = db.session.get(Delegation, delegation_id)
-    if delegation is None:
-        abort(404)
-    require(current_user, "delegation.revoke", delegation)
+    delegation = load(Delegation, delegation_id, "delegation.revoke")
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -131,20 +114,10 @@ def revoke(delegation_id: int):
     return render_template("holders/revoke.html", delegation=delegation, form=form, title="End this arrangement")
 
 
-@bp.get("/caseload")
-@login_required
-def caseload():
-    require(current_user, "caseload.view")
-    from ..orders.service import unconfirmed
-
-    caseload_holders = service.holders_acting_for(current_user)
-    return render_template("holders/caseload.html", holders=caseload_holders, title="Your caseload",
-                           unconfirmed=unconfirmed(holder_ids=[h.id for h in caseload_holders]))
-
-
 @bp.get("/me")
 @login_required
 def me():
+    require(current_user, "account.own")
     holder = service.holder_for_user(current_user)
     if holder is None:
         abort(404)

@@ -6,13 +6,16 @@ import re
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from catalogue import organisations
-
 from ..accounts import roles as R
+from ..budgets import service as budgets
 from ..councils.models import Council
 from ..extensions import db
 from ..holders import service as holders
 from ..holders.models import Holder
+from ..plans.money import money_summary
+from ..plans.service import approved_plan
+from ..providers import service as providers
+from ..web import current_council
 
 bp = Blueprint("home", __name__)
 
@@ -28,25 +31,20 @@ def index():
     if R.HOLDER in roles:
         context["own_holder"] = holders.holder_for_user(current_user)
         if context["own_holder"] is not None:
-            from ..budgets import service as budgets
-            from ..plans.service import approved_plan
-
             budget = budgets.current_budget(context["own_holder"])
             if budget is not None and approved_plan(budget) is not None:
-                context["summary"] = budgets.money_summary(budget)
+                context["summary"] = money_summary(budget)
                 context["budget"] = budget
     if roles & {R.REPRESENTATIVE, R.BROKER}:
         context["acting_for"] = holders.holders_acting_for(current_user)
     if roles & set(R.ORGANISATION_ROLES):
-        context["organisations"] = organisations.organisations_of(current_user)
-    from ..web import current_council
-
+        context["organisations"] = providers.organisations_of(current_user)
     council = current_council()
     if council is not None and roles & set(R.COUNCIL_STAFF):
         context["holder_count"] = db.session.scalar(
             db.select(db.func.count(Holder.id)).filter_by(council_id=council.id))
         if current_user.has_role(R.ADMINISTRATOR, council.id):
-            context["pending_organisations"] = organisations.pending_in(council)
+            context["pending_organisations"] = providers.pending_in(council)
     return render_template("home/index.html", **context)
 
 

@@ -4,15 +4,23 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..holders.forms import ConfirmForm
+from ..forms import ConfirmForm
+from ..policy import require
 from . import service
 
 bp = Blueprint("notifications", __name__)
 
 
+@bp.app_context_processor
+def _unread():
+    """Every page's header shows how many notifications are unread."""
+    return {"unread_notifications": service.unread_count(current_user) if current_user.is_authenticated else 0}
+
+
 @bp.get("/notifications")
 @login_required
 def index():
+    require(current_user, "account.own")
     return render_template("notifications/index.html", notes=service.for_user(current_user), form=ConfirmForm(),
                            title="Notifications")
 
@@ -20,6 +28,7 @@ def index():
 @bp.post("/notifications/read")
 @login_required
 def mark_read():
+    require(current_user, "account.own")
     if ConfirmForm().validate_on_submit():
         count = service.mark_all_read(current_user)
         flash(f"Marked {count} as read.", "success")

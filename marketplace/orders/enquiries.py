@@ -6,14 +6,13 @@ from ..errors import DomainError, NotAllowed
 from ..events import service as events
 from ..extensions import db
 from ..notifications.service import notify, notify_all
-from ..policy import can
+from ..policy import can, who_may
 from .models import Enquiry
-from .service import _provider_people_for
 
 
 def ask(actor, listing, question: str, holder=None, link: str | None = None) -> Enquiry:
     """Send a question about a published listing. ``holder`` is filed only when it is certain who it is for."""
-    if listing.status != "published" or listing.organisation is None:
+    if not listing.is_published or listing.organisation is None:
         raise DomainError("You cannot ask about this listing.")
     question = (question or "").strip()
     if not question:
@@ -23,9 +22,19 @@ def ask(actor, listing, question: str, holder=None, link: str | None = None) -> 
     db.session.add(enquiry)
     db.session.flush()
     events.record("enquiry.asked", actor=actor, holder=holder, obj=enquiry)
-    notify_all(_provider_people_for(listing.organisation_id), f"A question about \u201c{listing.title}\u201d", question, link)
+    notify_all(who_may("enquiry.answer", enquiry), f"A question about \u201c{listing.title}\u201d", question, link)
     db.session.commit()
     return enquiry
+
+
+def asked_by(user) -> list[Enquiry]:
+    return db.session.scalars(db.select(Enquiry).filter_by(asked_by_id=user.id).order_by(Enquiry.created_at.desc())).all()
+
+
+def received_by(organisations) -> list[Enquiry]:
+    """Questions to these organisations (the caller asked the policy which ones), unanswered first."""
+    return db.session.scalars(db.select(Enquiry).where(Enquiry.organisation_id.in_([o.id for o in organisations] or [-1]))
+                              .order_by(Enquiry.answered_at.is_not(None), Enquiry.created_at.desc())).all()
 
 
 def answer(actor, enquiry: Enquiry, text: str, link: str | None = None) -> Enquiry:

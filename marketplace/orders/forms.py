@@ -4,8 +4,15 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovDateInput, GovRadioInput, GovSelect, GovSubmitInput,
-                                                GovTextArea, GovTextInput)
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
@@ -105,3 +112,14 @@ class EnquiryForm(FlaskForm):
 class AnswerForm(FlaskForm):
     answer = TextAreaField("Your answer", widget=GovTextArea(), validators=[InputRequired("Write your answer"), Length(max=2000)])
     submit = SubmitField("Send answer", widget=GovSubmitInput())
+
+
+class AmendmentForm(FlaskForm):
+    from_date = GovDateField("From", widget=GovDateInput(), format="%d %m %Y", description="A date after today.",
+                             validators=[InputRequired("Enter the date the change starts")])
+    days = SelectMultipleField("Which days?", widget=GovCheckboxesInput(), choices=DAY_CHOICES,
+                               validators=[InputRequired("Choose at least one day")])
+    quantity = QuantityField("How much each time?", widget=GovTextInput(), description="Hours, sessions or items, like 2 or 1.5.",
+                             validators=[InputRequired("Enter how much each time")])
+    reason = TextAreaField("Why (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField("Send the change", widget=GovSubmitInput())

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
 from ..extensions import db
+from ..states import Stateful, StateMachine
 from ..types import UTCDateTime
 
 ORDER_STATUSES = {
@@ -32,6 +33,38 @@ OCCURRENCE_STATUSES = {
     "invoiced": "Invoiced",
     "paid": "Paid",
 }
+ORDER = StateMachine("order", {
+    "awaiting_approval": {"placed", "rejected", "cancelled"},
+    "placed": {"accepted", "declined", "cancelled"},
+    "accepted": {"delivered", "cancelled"},
+    "delivered": {"invoiced"},
+    "invoiced": {"paid"},
+    "rejected": set(),
+    "declined": set(),
+    "cancelled": set(),
+    "paid": set(),
+}, initial=("awaiting_approval", "placed"), model="orders", labels=ORDER_STATUSES)
+# One delivery's life: booked, recorded by the provider, confirmed or disputed by the buyer, then
+# invoiced and paid. A disputed delivery is recorded again or withdrawn (cancelled).
+OCCURRENCE = StateMachine("occurrence", {
+    "scheduled": {"delivered", "cancelled", "cancelled_charged"},
+    "delivered": {"confirmed", "disputed"},
+    "disputed": {"delivered", "cancelled"},
+    "confirmed": {"invoiced"},
+    "cancelled_charged": {"invoiced"},
+    "invoiced": {"paid"},
+    "cancelled": set(),
+    "paid": set(),
+}, initial=("scheduled",), model="occurrences", labels=OCCURRENCE_STATUSES, subject=lambda o: (o.order.holder, o.order.council_id))
+AMENDMENT_STATUSES = {"proposed": "Waiting for the other side", "agreed": "Agreed", "refused": "Refused",
+                      "withdrawn": "Withdrawn"}
+AMENDMENT = StateMachine("amendment", {
+    "proposed": {"agreed", "refused", "withdrawn"},
+    "agreed": set(),
+    "refused": set(),
+    "withdrawn": set(),
+}, initial=("proposed",), model="schedule_amendments", labels=AMENDMENT_STATUSES,
+    subject=lambda a: (a.line.order.holder, a.line.order.council_id))
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -62,7 +95,7 @@ class BasketItem(db.Model):
         return Decimal(self.quantity_centi) / 100
 
 
-class Order(db.Model):
+class Order(Stateful, db.Model):
     __tablename__ = "orders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,8 +126,8 @@ class Order(db.Model):
     lines: Mapped[list["OrderLine"]] = relationship(back_populates="order", order_by="OrderLine.id")
 
     @property
-    def status_label(self) -> str:
-        return ORDER_STATUSES.get(self.status, self.status)
+    def waiting_for_coordinator(self) -> bool:
+        return self.status == "awaiting_approval"
 
     @property
     def on_behalf(self) -> bool:
@@ -145,7 +178,7 @@ class OrderLine(db.Model):
         return sum(o.amount_pence for o in self.occurrences if o.status not in ("cancelled",))
 
 
-class Occurrence(db.Model):
+class Occurrence(Stateful, db.Model):
     """One delivery: a session on a date, or the single delivery of a one-off purchase.
 
     ``amount_pence`` is what it costs (re-priced when a timesheet records different hours, or
@@ -160,7 +193,7 @@ class Occurrence(db.Model):
     on: Mapped[date] = mapped_column(Date, index=True)
     quantity_centi: Mapped[int] = mapped_column(Integer)
     amount_pence: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default="scheduled", index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
     delivered_quantity_centi: Mapped[int | None] = mapped_column(Integer, nullable=True)
     delivery_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -174,15 +207,15 @@ class Occurrence(db.Model):
     order = relationship("Order")
 
     @property
-    def status_label(self) -> str:
-        return OCCURRENCE_STATUSES.get(self.status, self.status)
+    def is_disputed(self) -> bool:
+        return self.status == "disputed"
 
     @property
     def quantity(self) -> Decimal:
         return Decimal(self.quantity_centi) / 100
 
 
-class ScheduleAmendment(db.Model):
+class ScheduleAmendment(Stateful, db.Model):
     """A change to a schedule proposed by one side; it happens only when the other agrees."""
 
     __tablename__ = "schedule_amendments"
@@ -194,7 +227,7 @@ class ScheduleAmendment(db.Model):
     days: Mapped[list] = mapped_column(JSON)
     quantity_centi: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    status: Mapped[str] = mapped_column(String(20), default="proposed")  # proposed | agreed | refused
+    status: Mapped[str] = mapped_column(String(20))  # see AMENDMENT
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 

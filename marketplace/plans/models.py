@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
 from ..extensions import db
+from ..states import Stateful, StateMachine
 from ..types import UTCDateTime
 
 PLAN_STATUSES = {
@@ -19,13 +20,25 @@ PLAN_STATUSES = {
     "refused": "Not approved",
     "superseded": "Replaced by a newer plan",
 }
+PLAN = StateMachine("plan", {
+    "draft": {"submitted"},
+    "submitted": {"approved", "changes_requested", "refused", "referred_to_panel"},
+    "referred_to_panel": {"approved", "changes_requested", "refused"},
+    "changes_requested": {"submitted"},
+    "approved": {"superseded"},
+    "refused": set(),
+    "superseded": set(),
+}, initial=("draft",), model="support_plans", labels=PLAN_STATUSES)
+# The states in which the plan waits for the council, and those in which its writers may change it.
+WAITING = ("submitted", "referred_to_panel")
+EDITABLE = ("draft", "changes_requested")
 WRITERS = {"self": "Me", "family": "Family or friends", "broker": "A broker", "peer_broker": "A peer broker",
            "coordinator": "My care coordinator"}
 LEVELS = ("care_coordinator", "team_manager", "panel")
 LEVEL_LABELS = {"care_coordinator": "a care coordinator", "team_manager": "a team manager", "panel": "the panel"}
 
 
-class SupportPlan(db.Model):
+class SupportPlan(Stateful, db.Model):
     __tablename__ = "support_plans"
     __table_args__ = (UniqueConstraint("holder_id", "version", name="uq_support_plans_holder_version"),)
 
@@ -34,7 +47,7 @@ class SupportPlan(db.Model):
     budget_id: Mapped[int] = mapped_column(ForeignKey("budget_periods.id"), index=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # see PLAN
     about_me: Mapped[str | None] = mapped_column(Text, nullable=True)
     crisis_plan: Mapped[str | None] = mapped_column(Text, nullable=True)
     contingency_plan: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -61,10 +74,6 @@ class SupportPlan(db.Model):
                                                          cascade="all, delete-orphan")
 
     @property
-    def status_label(self) -> str:
-        return PLAN_STATUSES.get(self.status, self.status)
-
-    @property
     def total_pence(self) -> int:
         return sum(o.amount_pence for o in self.outcomes)
 
@@ -75,7 +84,25 @@ class SupportPlan(db.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in ("draft", "changes_requested")
+        return self.status in EDITABLE
+
+    @property
+    def is_waiting(self) -> bool:
+        """Sent to the council and not decided yet."""
+        return self.status in WAITING
+
+    @property
+    def with_panel(self) -> bool:
+        return self.status == "referred_to_panel"
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status == "refused"
+
+    @property
+    def is_open(self) -> bool:
+        """Still being written or decided: no newer version may start until it is settled."""
+        return self.status in EDITABLE + WAITING
 
 
 class PlanOutcome(db.Model):

@@ -1,43 +1,27 @@
 """Support plan rules: writing versions, submitting, and the council's decision within its limits.
 
-The status machine is the literal table below; ``_move`` is the one place a plan
-changes status, and it writes an event row each time.
+Plans change status only through ``PLAN`` (plans/models.py), which writes an event row each time.
+Who may approve at which rung of the council's ladder is the policy's question.
 """
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
-from .. import clock, mail
+from .. import clock, mail, taxonomy
 from ..accounts import roles as R
-from ..errors import DomainError, InvalidTransition, NotAllowed
+from ..accounts.models import RoleGrant
+from ..errors import DomainError, NotAllowed
 from ..events import service as events
+from ..events.models import Event
 from ..extensions import db
 from ..money import format_pence
-from ..policy import can
-from .models import LEVEL_LABELS, LEVELS, WRITERS, PlanOutcome, SupportPlan
+from ..policy import approves_at, can, plan_level
+from .models import LEVEL_LABELS, PLAN, WAITING, WRITERS, PlanOutcome, SupportPlan
 
-TRANSITIONS = {
-    "draft": {"submitted"},
-    "submitted": {"approved", "changes_requested", "refused", "referred_to_panel"},
-    "referred_to_panel": {"approved", "changes_requested", "refused"},
-    "changes_requested": {"submitted"},
-    "approved": {"superseded"},
-    "refused": set(),
-    "superseded": set(),
-}
 DECISIONS = ("approved", "changes_requested", "refused", "referred_to_panel")
 # How long each level usually takes, shown to the holder as "expected by".
 DECISION_DAYS = {"care_coordinator": 10, "team_manager": 14, "panel": 28}
-
-
-def _move(actor, plan: SupportPlan, to: str, reason: str | None = None, **detail) -> None:
-    if to not in TRANSITIONS[plan.status]:
-        raise InvalidTransition("plan", plan.status, to)
-    previous = plan.status
-    plan.status = to
-    events.record(f"plan.{to}", actor=actor, holder=plan.holder, obj=plan, previous=previous, reason=reason,
-                  version=plan.version, **detail)
 
 
 def approved_plan(budget) -> SupportPlan | None:
@@ -57,14 +41,13 @@ def new_version(actor, holder, budget) -> SupportPlan:
     """Start a draft: a copy of the current approved plan (same outcome keys), or a blank one."""
     if not can(actor, "holder.write_plan", holder):
         raise NotAllowed("You cannot write this person's plan.")
-    open_plan = db.session.scalar(db.select(SupportPlan).where(
-        SupportPlan.holder_id == holder.id, SupportPlan.status.in_(("draft", "submitted", "referred_to_panel", "changes_requested"))))
+    open_plan = next((p for p in plans_of(holder) if p.is_open), None)
     if open_plan is not None:
         raise DomainError(f"Version {open_plan.version} of the plan is still {open_plan.status_label.lower()}. Finish that one first.")
     latest = latest_plan(holder)
     base = approved_plan(budget)
     plan = SupportPlan(holder_id=holder.id, budget_id=budget.id, council_id=holder.council_id,
-                       version=(latest.version + 1) if latest else 1, status="draft", created_by_id=actor.id,
+                       version=(latest.version + 1) if latest else 1, created_by_id=actor.id,
                        about_me=(base.about_me if base else holder.about_me), supersedes_id=base.id if base else None,
                        crisis_plan=base.crisis_plan if base else None, contingency_plan=base.contingency_plan if base else None,
                        risks=list(base.risks) if base else [], written_with=list(base.written_with) if base else [])
@@ -74,8 +57,7 @@ def new_version(actor, holder, budget) -> SupportPlan:
                                              own_words=outcome.own_words, amount_pence=outcome.amount_pence,
                                              how_met=outcome.how_met, categories=list(outcome.categories)))
     db.session.add(plan)
-    db.session.flush()
-    events.record("plan.started", actor=actor, holder=holder, obj=plan, version=plan.version)
+    PLAN.start(plan, "draft", actor=actor, version=plan.version)
     db.session.commit()
     return plan
 
@@ -107,8 +89,6 @@ def update_plan(actor, plan: SupportPlan, *, about_me=None, crisis_plan=None, co
 
 def add_outcome(actor, plan: SupportPlan, *, own_words: str, codes: list[str], amount_pence: int, how_met: str | None = None,
                 categories: list[str] | None = None) -> PlanOutcome:
-    from catalogue import taxonomy
-
     _require_editable(actor, plan)
     if not (own_words or "").strip():
         raise DomainError("Describe the outcome in the person's own words.")
@@ -135,8 +115,12 @@ def remove_outcome(actor, outcome: PlanOutcome) -> None:
 
 
 def required_level(plan: SupportPlan) -> str:
-    """Who must decide, by the council's approval ladder and the plan's weekly cost."""
+    """Who must decide, by the council's approval ladder (council data) and the plan's weekly cost."""
     return plan.council.approval_level_for(plan.weekly_pence, mental_health=plan.holder.mental_health)
+
+
+def _move(actor, plan: SupportPlan, to: str, reason: str | None = None, **detail) -> None:
+    PLAN.move(plan, to, actor=actor, reason=reason, version=plan.version, **detail)
 
 
 def submit(actor, plan: SupportPlan) -> SupportPlan:
@@ -162,22 +146,13 @@ def submit(actor, plan: SupportPlan) -> SupportPlan:
     return plan
 
 
-def actor_level(actor, council_id: int) -> int:
-    """How far up the ladder this person may decide: coordinator 0, team manager 1. The panel's
-    decisions are recorded by a team manager or administrator with ``as_panel``."""
-    if actor.has_role(R.TEAM_MANAGER, council_id):
-        return LEVELS.index("team_manager")
-    if actor.has_role(R.CARE_COORDINATOR, council_id):
-        return LEVELS.index("care_coordinator")
-    return -1
-
-
 def decide(actor, plan: SupportPlan, decision: str, reason: str | None = None, *, as_panel: bool = False) -> SupportPlan:
     """Approve, ask for changes, refuse or refer to the risk enablement panel.
 
-    Approving or refusing needs authority at the plan's level: a coordinator cannot approve a
-    plan above their limit (it is already waiting on the next level). Every decision other than
-    approval needs a reason the holder can read.
+    Approving or refusing needs authority at the plan's rung of the council's ladder (the policy's
+    ``plan.approve``), or is the panel's decision recorded by someone allowed to
+    (``plan.record_panel_decision``). Every decision other than approval needs a reason the holder
+    can read. Raises NotAllowed, DomainError or InvalidTransition.
     """
     if not can(actor, "plan.decide", plan):
         raise NotAllowed("You cannot decide on plans in this council.")
@@ -187,20 +162,7 @@ def decide(actor, plan: SupportPlan, decision: str, reason: str | None = None, *
     if decision != "approved" and not reason:
         raise DomainError("Give a reason the person can read.")
     if decision in ("approved", "refused"):
-        needed = plan.waiting_on or required_level(plan)
-        if needed == "panel" or plan.status == "referred_to_panel":
-            if not as_panel:
-                raise NotAllowed("This plan needs a panel decision. Record the panel's decision instead.")
-            if not (actor.has_role(R.TEAM_MANAGER, plan.council_id) or actor.has_role(R.ADMINISTRATOR, plan.council_id)):
-                raise NotAllowed("A team manager or administrator records the panel's decision.")
-        elif actor_level(actor, plan.council_id) < 0:
-            # An administrator may ask for changes or refer to the panel, and records the panel's
-            # decisions, but has no approval limit of their own.
-            raise NotAllowed(f"Plans are approved or refused by a care coordinator or team manager. "
-                             f"This one is waiting for {LEVEL_LABELS[needed]}.")
-        elif actor_level(actor, plan.council_id) < LEVELS.index(needed):
-            raise NotAllowed(f"This plan costs {format_pence(plan.weekly_pence)} a week, which is above your approval limit. "
-                             f"It is waiting for {LEVEL_LABELS[needed]}.")
+        _require_authority(actor, plan, as_panel)
     if decision == "referred_to_panel":
         _move(actor, plan, "referred_to_panel", reason)
         plan.waiting_on = "panel"
@@ -215,7 +177,7 @@ def decide(actor, plan: SupportPlan, decision: str, reason: str | None = None, *
     plan.decision_reason = reason
     if as_panel:
         plan.panel_outcome = reason or "Approved by the panel"
-    plan.waiting_on = None if decision != "changes_requested" else None
+    plan.waiting_on = None
     plan.expected_by = None
     if decision == "approved":
         _supersede_earlier(actor, plan)
@@ -223,6 +185,26 @@ def decide(actor, plan: SupportPlan, decision: str, reason: str | None = None, *
     db.session.commit()
     _notify_holder(plan)
     return plan
+
+
+def _require_authority(actor, plan: SupportPlan, as_panel: bool) -> None:
+    """Refuse, with the reason in plain words, anyone the ladder does not let decide this plan."""
+    needed = plan_level(plan)
+    if needed == "panel" or plan.status == "referred_to_panel":
+        if not as_panel:
+            raise NotAllowed("This plan needs a panel decision. Record the panel's decision instead.")
+        if not can(actor, "plan.record_panel_decision", plan):
+            raise NotAllowed("A team manager or administrator records the panel's decision.")
+        return
+    if can(actor, "plan.approve", plan):
+        return
+    if approves_at(actor, plan.council_id, "care_coordinator"):
+        raise NotAllowed(f"This plan costs {format_pence(plan.weekly_pence)} a week, which is above your approval limit. "
+                         f"It is waiting for {LEVEL_LABELS[needed]}.")
+    # An administrator may ask for changes or refer to the panel, and records the panel's
+    # decisions, but has no approval limit of their own.
+    raise NotAllowed(f"Plans are approved or refused by a care coordinator or team manager. "
+                     f"This one is waiting for {LEVEL_LABELS[needed]}.")
 
 
 def _supersede_earlier(actor, plan: SupportPlan) -> None:
@@ -233,7 +215,7 @@ def _supersede_earlier(actor, plan: SupportPlan) -> None:
 
 def waiting_for_decision(council) -> list[SupportPlan]:
     return db.session.scalars(db.select(SupportPlan).where(
-        SupportPlan.council_id == council.id, SupportPlan.status.in_(("submitted", "referred_to_panel")))
+        SupportPlan.council_id == council.id, SupportPlan.status.in_(WAITING))
         .order_by(SupportPlan.submitted_at)).all()
 
 
@@ -249,8 +231,6 @@ def _notify_holder(plan: SupportPlan) -> None:
 
 
 def _notify_staff(plan: SupportPlan) -> None:
-    from ..accounts.models import RoleGrant
-
     role = {"care_coordinator": R.CARE_COORDINATOR, "team_manager": R.TEAM_MANAGER, "panel": R.TEAM_MANAGER}[plan.waiting_on]
     named = plan.holder.named_contact
     recipients = [named.email] if named is not None and plan.waiting_on == "care_coordinator" else [
@@ -263,15 +243,13 @@ def _notify_staff(plan: SupportPlan) -> None:
 
 # --- the timeline the holder sees ---------------------------------------------------
 
-def timeline(holder) -> list[dict]:
+def timeline(holder) -> tuple[list[dict], dict | None]:
     """Every stage of the person's case, oldest first: when, what, who did it; then what it waits on now."""
-    from ..events.models import Event
-
     rows = db.session.scalars(db.select(Event).where(
         Event.holder_id == holder.id, Event.object_type.in_(("support_plans", "budget_periods")))
         .order_by(Event.occurred_at, Event.id)).all()
     labels = {
-        "plan.started": "Plan version {v} started", "plan.submitted": "Plan version {v} sent for a decision",
+        "plan.draft": "Plan version {v} started", "plan.submitted": "Plan version {v} sent for a decision",
         "plan.approved": "Plan version {v} approved", "plan.changes_requested": "Changes asked for in plan version {v}",
         "plan.refused": "Plan version {v} not approved", "plan.referred_to_panel": "Plan version {v} sent to the risk enablement panel",
         "plan.superseded": "Plan version {v} replaced", "budget.created": "Budget set up",
@@ -285,9 +263,9 @@ def timeline(holder) -> list[dict]:
                       "who": event.actor.name if event.actor else "The council", "reason": event.detail.get("reason")})
     current = latest_plan(holder)
     waiting = None
-    if current is not None and current.status in ("submitted", "referred_to_panel"):
+    if current is not None and current.is_waiting:
         waiting = {"on": LEVEL_LABELS.get(current.waiting_on, "the council"), "since": current.submitted_at,
                    "expected_by": current.expected_by}
-    elif current is not None and current.status in ("draft", "changes_requested"):
+    elif current is not None and current.is_editable:
         waiting = {"on": f"{holder.name} (or whoever is helping with the plan) to finish and send it", "since": None, "expected_by": None}
     return steps, waiting

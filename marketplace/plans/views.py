@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from catalogue import taxonomy
+from marketplace import taxonomy
 
 from .. import clock
 from ..budgets import ledger
@@ -13,31 +13,24 @@ from ..budgets import service as budgets
 from ..budgets.models import BudgetPeriod
 from ..errors import DomainError
 from ..extensions import db
-from ..holders.forms import ConfirmForm
-from ..holders.views import get_holder
-from ..policy import require
-from ..web import current_council
+from ..forms import ConfirmForm
+from ..holders.models import Holder
+from ..web import council_page, load
 from . import service
 from .forms import BudgetForm, DecisionForm, DeploymentForm, OutcomeForm, PlanForm, format_risks, parse_risks
 from .models import LEVEL_LABELS, WRITERS, PlanOutcome, SupportPlan
+from .money import money_summary
 
 bp = Blueprint("plans", __name__)
 
 
 def get_plan(plan_id: int, action: str = "holder.view") -> SupportPlan:
-    plan = db.session.get(SupportPlan, plan_id)
-    if plan is None:
-        abort(404)
-    require(current_user, action, plan.holder if action.startswith("holder.") else plan)
-    return plan
+    """A plan, if the policy allows ``action`` on it (or, for a holder.* action, on its holder)."""
+    return load(SupportPlan, plan_id, action, via=(lambda plan: plan.holder) if action.startswith("holder.") else None)
 
 
 def get_budget(budget_id: int, action: str = "holder.view") -> BudgetPeriod:
-    budget = db.session.get(BudgetPeriod, budget_id)
-    if budget is None:
-        abort(404)
-    require(current_user, action, budget.holder)
-    return budget
+    return load(BudgetPeriod, budget_id, action, via=lambda budget: budget.holder)
 
 
 def _outcome_form() -> OutcomeForm:
@@ -51,9 +44,9 @@ def _outcome_form() -> OutcomeForm:
 @login_required
 def money(holder_id: int):
     """The holder's plan and money, in plain English."""
-    holder = get_holder(holder_id)
+    holder = load(Holder, holder_id, "holder.view")
     budget = budgets.current_budget(holder)
-    summary = budgets.money_summary(budget) if budget else None
+    summary = money_summary(budget) if budget else None
     plan = service.latest_plan(holder)
     steps, waiting = service.timeline(holder)
     return render_template("plans/money.html", holder=holder, budget=budget, summary=summary, plan=plan,
@@ -65,7 +58,7 @@ def money(holder_id: int):
 @bp.post("/holders/<int:holder_id>/plans")
 @login_required
 def start_plan(holder_id: int):
-    holder = get_holder(holder_id, "holder.write_plan")
+    holder = load(Holder, holder_id, "holder.write_plan")
     budget = budgets.current_budget(holder)
     if not ConfirmForm().validate_on_submit():
         flash("Something went wrong with the form. Please try again.", "info")
@@ -166,10 +159,7 @@ def submit(plan_id: int):
 @bp.get("/council/plans")
 @login_required
 def workspace():
-    council = current_council()
-    if council is None:
-        abort(403)
-    require(current_user, "council.plans", council)
+    council = council_page("council.plans")
     waiting = service.waiting_for_decision(council)
     return render_template("plans/workspace.html", council=council, waiting=waiting, levels=LEVEL_LABELS,
                            title="Plans waiting for a decision", today=clock.today())
@@ -193,13 +183,13 @@ def decide(plan_id: int):
     budget = plan.budget
     return render_template("plans/decide.html", plan=plan, form=form, problem=problem, budget=budget, taxonomy=taxonomy,
                            level=plan.waiting_on or service.required_level(plan), levels=LEVEL_LABELS, writers=WRITERS,
-                           summary=budgets.money_summary(budget), title=f"Decide: {plan.holder.name}'s plan")
+                           summary=money_summary(budget), title=f"Decide: {plan.holder.name}'s plan")
 
 
 @bp.route("/holders/<int:holder_id>/budgets/new", methods=["GET", "POST"])
 @login_required
 def new_budget(holder_id: int):
-    holder = get_holder(holder_id, "holder.manage_budget")
+    holder = load(Holder, holder_id, "holder.manage_budget")
     form = BudgetForm()
     if request.method == "GET":
         form.funding_schedule.data = holder.council.payment_cycle

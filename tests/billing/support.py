@@ -123,7 +123,7 @@ def entries(invoice, kind: str) -> list[LedgerEntry]:
                               .order_by(LedgerEntry.id)).all()
 
 
-def payments(invoice, status: str | None = None) -> list[Payment]:
+def payments_of(invoice, status: str | None = None) -> list[Payment]:
     db.session.expire_all()
     query = db.select(Payment).filter_by(invoice_id=invoice.id).order_by(Payment.id)
     if status:

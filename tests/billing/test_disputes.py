@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.billing import service
+from marketplace.billing import corrections, payments
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 
-from .support import entries, fresh, money, payments
+from .support import entries, fresh, money, payments_of
 
 
 @pytest.fixture
 def disputed(jo):
     """Jo's approved £80 invoice, disputed by Jo and answered by the provider."""
     invoice = jo.invoice(quantity=2)
-    service.approve(jo.holder_user, invoice)
-    record = service.dispute(jo.holder_user, fresh(invoice), "The second session did not happen")
-    service.answer_dispute(jo.provider_user, record, "Our worker was ill; sorry")
+    payments.approve(jo.holder_user, invoice)
+    record = corrections.dispute(jo.holder_user, fresh(invoice), "The second session did not happen")
+    corrections.answer_dispute(jo.provider_user, record, "Our worker was ill; sorry")
     return record
 
 
@@ -25,7 +25,7 @@ def test_disputing_an_invoice_holds_it_until_it_is_sorted_out(jo, disputed):
     invoice = fresh(disputed.invoice)
     assert (invoice.status, disputed.status_before) == ("disputed", "approved")
     with pytest.raises(DomainError, match="Only an approved invoice can be paid"):
-        service.pay(jo.holder_user, invoice, "bacs", reference="BACS 1")
+        payments.pay(jo.holder_user, invoice, "bacs", reference="BACS 1")
 
 
 def test_the_providers_answer_is_kept_with_the_dispute(jo, disputed):
@@ -34,49 +34,49 @@ def test_the_providers_answer_is_kept_with_the_dispute(jo, disputed):
 
 def test_an_upheld_dispute_credits_the_whole_invoice_and_releases_the_money(jo, disputed):
     before = money(jo.budget)
-    service.resolve_dispute(jo.holder_user, fresh(disputed), upheld=True, note="Agreed with the provider")
+    corrections.resolve_dispute(jo.holder_user, fresh(disputed), upheld=True, note="Agreed with the provider")
     invoice = fresh(disputed.invoice)
-    assert (fresh(disputed).resolution, invoice.status, invoice.payable_pence) == ("upheld", "credited", 0)
+    assert (fresh(disputed).status, invoice.status, invoice.payable_pence) == ("upheld", "credited", 0)
     assert [c.amount_pence for c in invoice.credit_notes] == [8000]
     after = money(jo.budget)
     assert (before.committed - after.committed, after.available - before.available, after.spent) == (8000, 8000, 0)
 
 
 def test_an_upheld_dispute_with_an_agreed_credit_leaves_the_rest_payable(jo, disputed):
-    service.resolve_dispute(jo.provider_user, fresh(disputed), upheld=True, credit_pence=4000)
+    corrections.resolve_dispute(jo.provider_user, fresh(disputed), upheld=True, credit_pence=4000)
     invoice = fresh(disputed.invoice)
     assert (invoice.status, invoice.credited_pence, invoice.payable_pence) == ("approved", 4000, 4000)
     assert [e.amount_pence for e in entries(invoice, "release")] == [4000]
-    assert [p.amount_pence for p in payments(invoice, "pending")] == [4000]
+    assert [p.amount_pence for p in payments_of(invoice, "pending")] == [4000]
 
 
 def test_a_rejected_dispute_puts_the_invoice_back_where_it_was(jo, disputed):
     before = money(jo.budget)
-    service.resolve_dispute(jo.provider_user, fresh(disputed), upheld=False, note="The timesheet shows both sessions")
+    corrections.resolve_dispute(jo.provider_user, fresh(disputed), upheld=False, note="The timesheet shows both sessions")
     invoice = fresh(disputed.invoice)
-    assert (fresh(disputed).resolution, invoice.status, invoice.credit_notes) == ("rejected", "approved", [])
+    assert (fresh(disputed).status, invoice.status, invoice.credit_notes) == ("rejected", "approved", [])
     assert money(jo.budget) == before
 
 
 def test_a_dispute_on_an_issued_invoice_goes_back_to_issued_when_rejected(jo):
     invoice = jo.invoice()
-    record = service.dispute(jo.holder_user, invoice, "Wrong date")
-    service.resolve_dispute(jo.holder_user, fresh(record), upheld=False)
+    record = corrections.dispute(jo.holder_user, invoice, "Wrong date")
+    corrections.resolve_dispute(jo.holder_user, fresh(record), upheld=False)
     assert fresh(invoice).status == "issued"
 
 
 def test_an_upheld_dispute_with_a_credit_larger_than_the_invoice_is_refused_and_stays_open(jo, disputed):
     with pytest.raises(DomainError, match="between 1p and £80.00"):
-        service.resolve_dispute(jo.holder_user, fresh(disputed), upheld=True, credit_pence=9000)
+        corrections.resolve_dispute(jo.holder_user, fresh(disputed), upheld=True, credit_pence=9000)
     db.session.rollback()  # as the page does after a refusal
     record = fresh(disputed)
-    assert (record.resolution, record.invoice.status, record.invoice.credit_notes) == (None, "disputed", [])
+    assert (record.status, record.invoice.status, record.invoice.credit_notes) == ("answered", "disputed", [])
 
 
 def test_a_resolved_dispute_cannot_be_resolved_again(jo, disputed):
-    service.resolve_dispute(jo.provider_user, fresh(disputed), upheld=False)
+    corrections.resolve_dispute(jo.provider_user, fresh(disputed), upheld=False)
     with pytest.raises(DomainError, match="already resolved"):
-        service.resolve_dispute(jo.holder_user, fresh(disputed), upheld=True)
+        corrections.resolve_dispute(jo.holder_user, fresh(disputed), upheld=True)
 
 
 def test_the_dispute_answer_and_outcome_go_through_the_invoice_page(jo, signed_in):
@@ -91,5 +91,5 @@ def test_the_dispute_answer_and_outcome_go_through_the_invoice_page(jo, signed_i
     assert provider.submit(f"/disputes/{record.id}/resolve", {"resolution": "upheld", "credit": "", "note": "Our mistake"},
                            form_url=f"/invoices/{invoice.id}").status_code == 302
     record = fresh(record)
-    assert (record.provider_answer, record.resolution, record.resolution_note) == ("We are sorry", "upheld", "Our mistake")
+    assert (record.provider_answer, record.status, record.resolution_note) == ("We are sorry", "upheld", "Our mistake")
     assert fresh(invoice).status == "credited"

@@ -15,7 +15,7 @@ from marketplace import clock
 from marketplace.billing.models import PaymentRun
 from marketplace.extensions import db
 
-from .support import date_fields, entries, fresh, invoice_of, money, occurrences_of, payments, read
+from .support import date_fields, entries, fresh, invoice_of, money, occurrences_of, payments_of, read
 
 
 def confirm_on_the_order_page(browser, order):
@@ -47,7 +47,7 @@ def assert_paid(market, invoice, before, signed_in):
     assert {o.status for o in occurrences_of(invoice.order)} == {"paid"}
     assert (before.committed - after.committed, after.spent - before.spent) == (invoice.total_pence, invoice.total_pence)
     assert [e.amount_pence for e in entries(invoice, "payment")] == [invoice.total_pence]
-    (payment,) = payments(invoice, "succeeded")
+    (payment,) = payments_of(invoice, "succeeded")
     remittance = signed_in(market.provider_user).get(f"/payments/{payment.id}/remittance")
     assert remittance.status_code == 200
     text = read(remittance)
@@ -146,4 +146,4 @@ def test_where_the_council_auto_approves_invoices_the_holder_only_pays(market, s
 
 def test_where_the_council_does_not_auto_approve_the_invoice_waits_for_a_person(jo):
     invoice = jo.invoice()
-    assert (invoice.status, invoice.auto_approved, payments(invoice)) == ("issued", False, [])
+    assert (invoice.status, invoice.auto_approved, payments_of(invoice)) == ("issued", False, [])

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from marketplace.accounts import roles as R
-from marketplace.billing import service
+from marketplace.billing import payments
 
 from .support import fresh, read
 
@@ -73,5 +73,5 @@ def test_the_provider_cannot_approve_its_own_invoice(jo, signed_in):
 
 def test_the_remittance_advice_waits_for_the_money_to_move(jo, signed_in):
     invoice = jo.invoice()
-    payment = service.approve(jo.holder_user, invoice)
+    payment = payments.approve(jo.holder_user, invoice)
     assert signed_in(jo.provider_user).get(f"/payments/{payment.id}/remittance").status_code == 404

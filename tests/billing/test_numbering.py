@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from marketplace.billing import service
+from marketplace.billing import invoicing
 from marketplace.billing.models import Invoice, InvoiceCounter
 from marketplace.extensions import db
 from marketplace.orders.models import Order
@@ -40,9 +40,9 @@ def test_each_provider_has_its_own_sequence(make, jo):
 def test_a_rolled_back_invoice_gives_its_number_back(market):
     town = market(invoicing="monthly")  # confirmed delivery waits to be invoiced
     first, second = town.order(), town.order()
-    service.invoice_occurrences(first, occurrences_of(first))
+    invoicing.invoice_occurrences(first, occurrences_of(first))
     db.session.rollback()
-    invoice = service.invoice_occurrences(second, occurrences_of(second))
+    invoice = invoicing.invoice_occurrences(second, occurrences_of(second))
     db.session.commit()
     assert (invoice.number, numbers(town.organisation.id)) == (1, [1])
 
@@ -69,7 +69,7 @@ def test_concurrent_invoicing_for_one_provider_leaves_no_gaps_and_no_duplicates(
                 order = db.session.get(Order, order_id)
                 occurrences = occurrences_of(order)
                 start.wait(timeout=30)
-                invoice = service.invoice_occurrences(order, occurrences)
+                invoice = invoicing.invoice_occurrences(order, occurrences)
                 time.sleep(0.02)  # keep the number a moment, so the others queue behind this transaction
                 if n in ROLLED_BACK:
                     db.session.rollback()

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from marketplace.billing import service
+from marketplace.billing import finance, payments
 
 from .conftest import NOW
 from .support import read
@@ -25,14 +25,14 @@ def ageing_invoices(jo, frozen_clock):
     for name, days_ago, sessions in [("60+", 89, 4), ("paid", 89, 1), ("31-60", 59, 3), ("0-30", 24, 2), ("not_due", 5, 1)]:
         frozen_clock.moment = NOW - timedelta(days=days_ago)
         raised[name] = jo.invoice(quantity=sessions)
-    service.approve(jo.holder_user, raised["paid"])
-    service.pay(jo.holder_user, raised["paid"], "bacs", reference="BACS 1")
+    payments.approve(jo.holder_user, raised["paid"])
+    payments.pay(jo.holder_user, raised["paid"], "bacs", reference="BACS 1")
     frozen_clock.moment = NOW
     return raised
 
 
 def test_unpaid_invoices_fall_into_ageing_buckets_by_days_overdue(jo, ageing_invoices):
-    figures = service.ageing({jo.organisation.id})
+    figures = finance.ageing([jo.organisation])
     assert figures["buckets"] == {"not_due": 4000, "0-30": 8000, "31-60": 12000, "60+": 16000}
     assert (figures["issued"], figures["paid"]) == (44000, 4000)  # the paid invoice is in the totals, not the buckets
 
@@ -42,7 +42,7 @@ def test_the_buckets_edges_are_30_and_60_days_overdue(jo, frozen_clock):
     seen = {}
     for overdue in (-1, 0, 30, 31, 60, 61):
         frozen_clock.moment = at(datetime(2026, 11, 30) + timedelta(days=overdue))
-        seen[overdue] = next(k for k, v in service.ageing({jo.organisation.id})["buckets"].items() if v == invoice.total_pence)
+        seen[overdue] = next(k for k, v in finance.ageing([jo.organisation])["buckets"].items() if v == invoice.total_pence)
     assert seen == {-1: "not_due", 0: "0-30", 30: "0-30", 31: "31-60", 60: "31-60", 61: "60+"}
 
 

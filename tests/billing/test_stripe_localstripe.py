@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.billing import service
+from marketplace.billing import corrections, payments
 from marketplace.billing.gateways.stripe import stripe_api
 from marketplace.errors import DomainError
 
-from .support import entries, fresh, money, payments, read
+from .support import entries, fresh, money, payments_of, read
 
 DECLINED_CARD = "4000000000000341"  # attaches, then is declined when charged
 
@@ -20,13 +20,13 @@ DECLINED_CARD = "4000000000000341"  # attaches, then is declined when charged
 def approved(jo):
     """Jo's invoice for one £40 session, approved by Jo."""
     invoice = jo.invoice()
-    service.approve(jo.holder_user, invoice)
+    payments.approve(jo.holder_user, invoice)
     return invoice
 
 
 def pay_by_card(jo, invoice, card_number="4242424242424242"):
     card = stripe_api.create_payment_method_for_tests(card_number)
-    return service.pay(jo.holder_user, invoice, "card", payment_method=card.id)
+    return payments.pay(jo.holder_user, invoice, "card", payment_method=card.id)
 
 
 def test_a_card_payment_that_succeeds_pays_the_invoice_and_spends_the_money(localstripe, jo, approved):
@@ -51,8 +51,8 @@ def test_a_declined_card_leaves_the_invoice_approved_and_payable(localstripe, jo
     with pytest.raises(DomainError, match="The invoice is still waiting to be paid"):
         pay_by_card(jo, approved, DECLINED_CARD)
     invoice = fresh(approved)
-    assert invoice.status == "approved" and service.open_payment(invoice) is None
-    (card,) = [p for p in payments(invoice) if p.method == "card"]
+    assert invoice.status == "approved" and payments.open_payment(invoice) is None
+    (card,) = [p for p in payments_of(invoice) if p.method == "card"]
     assert (card.status, card.failure_message) == ("failed", "Your card was declined.")
     assert entries(invoice, "payment") == [] and money(jo.budget).spent == 0
 
@@ -68,16 +68,16 @@ def test_a_declined_card_is_explained_on_the_invoice_page(localstripe, jo, appro
 def test_after_a_declined_card_the_manual_route_pays_the_invoice(localstripe, jo, approved):
     with pytest.raises(DomainError):
         pay_by_card(jo, approved, DECLINED_CARD)
-    payment = service.pay(jo.holder_user, fresh(approved), "bacs", reference="BACS after card")
+    payment = payments.pay(jo.holder_user, fresh(approved), "bacs", reference="BACS after card")
     assert (payment.status, payment.method, fresh(approved).status) == ("succeeded", "bacs", "paid")
-    assert [p.status for p in payments(approved) if p.method == "card"] == ["failed"]
+    assert [p.status for p in payments_of(approved) if p.method == "card"] == ["failed"]
     assert [e.amount_pence for e in entries(approved, "payment")] == [4000]
 
 
 def test_a_refund_goes_back_through_stripe_and_the_money_back_to_the_budget(localstripe, jo, approved):
     payment = pay_by_card(jo, approved)
     before = money(jo.budget)
-    service.refund_card_payment(jo.provider_user, payment, 1500, "One hour was not delivered")
+    corrections.refund(jo.provider_user, payment, 1500, "One hour was not delivered")
     refunds = stripe_api.client().v1.refunds.list(params={"payment_intent": payment.gateway_ref}).data
     assert [(r.amount, r.status) for r in refunds] == [(1500, "succeeded")]
     invoice = fresh(approved)

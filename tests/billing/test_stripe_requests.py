@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.billing import service
+from marketplace.billing import payments
 from marketplace.billing.gateways.stripe.consts import API_VERSION
 from marketplace.errors import DomainError
 
 from .conftest import STRIPE_KEY
-from .support import entries, fresh, payments, read
+from .support import entries, fresh, payments_of, read
 
 PAYMENT_METHOD = "pm_card_visa"
 
@@ -29,12 +29,12 @@ def connected(market):
 def approved(connected):
     """The holder's invoice for two sessions (£80), approved by the holder."""
     invoice = connected.invoice(quantity=2)
-    service.approve(connected.holder_user, invoice)
+    payments.approve(connected.holder_user, invoice)
     return invoice
 
 
 def pay_by_card(market, invoice):
-    return service.pay(market.holder_user, invoice, "card", payment_method=PAYMENT_METHOD)
+    return payments.pay(market.holder_user, invoice, "card", payment_method=PAYMENT_METHOD)
 
 
 # --- a card payment to a connected provider -------------------------------------------------
@@ -80,8 +80,8 @@ def test_the_destination_charge_pays_the_invoice(stripe_stub, connected, approve
 def test_a_council_managed_invoice_is_paid_by_a_transfer_to_the_providers_account(stripe_stub, market):
     town = market(deployment="council_managed", stripe_account_id="acct_123")
     invoice = town.invoice()
-    service.approve(town.finance, invoice)
-    payment = service.pay(town.finance, invoice, "stripe_transfer")
+    payments.approve(town.finance, invoice)
+    payment = payments.pay(town.finance, invoice, "stripe_transfer")
     (sent,) = stripe_stub.posts("/v1/transfers")
     assert {k: sent.form[k] for k in ("destination", "amount", "currency", "transfer_group")} == {
         "destination": "acct_123", "amount": "4000", "currency": "gbp", "transfer_group": invoice.reference}
@@ -92,9 +92,9 @@ def test_a_council_managed_invoice_is_paid_by_a_transfer_to_the_providers_accoun
 def test_a_transfer_is_refused_before_anything_is_sent_when_the_provider_has_no_stripe_account(stripe_stub, market):
     town = market(deployment="council_managed")
     invoice = town.invoice()
-    service.approve(town.finance, invoice)
+    payments.approve(town.finance, invoice)
     with pytest.raises(DomainError, match="has not connected a Stripe account"):
-        service.pay(town.finance, invoice, "stripe_transfer")
+        payments.pay(town.finance, invoice, "stripe_transfer")
     assert stripe_stub.requests == [] and fresh(invoice).status == "approved"
 
 
@@ -106,7 +106,7 @@ def test_a_retry_after_an_unknown_outcome_sends_the_same_idempotency_key(stripe_
     stripe_stub.script = [first_answer]
     with pytest.raises(DomainError, match="Nothing more will be taken if you try again"):
         pay_by_card(connected, approved)
-    (pending,) = payments(approved, "pending")
+    (pending,) = payments_of(approved, "pending")
     assert fresh(approved).status == "approved"
     payment = pay_by_card(connected, fresh(approved))
     first, second = stripe_stub.posts("/v1/payment_intents")
@@ -118,7 +118,7 @@ def test_a_payment_still_processing_is_shown_as_in_progress(stripe_stub, connect
     stripe_stub.script = [{"status": "processing"}]
     with pytest.raises(DomainError, match="The bank is still checking this payment"):
         pay_by_card(connected, approved)
-    (pending,) = payments(approved, "pending")
+    (pending,) = payments_of(approved, "pending")
     assert (pending.method, pending.gateway_ref) == ("card", "pi_stub_1")
     page = read(signed_in(connected.holder_user).get(f"/invoices/{approved.id}"))
     assert "A card payment is in progress. Trying again will not take the money twice." in page
@@ -141,6 +141,6 @@ def test_a_retried_payment_is_recorded_once(stripe_stub, connected, approved):
     pay_by_card(connected, fresh(approved))
     again = pay_by_card(connected, fresh(approved))  # a third press of the button: already paid, nothing is sent
     assert len(stripe_stub.posts("/v1/payment_intents")) == 2
-    assert [p.id for p in payments(approved, "succeeded")] == [again.id]
-    assert [p.status for p in payments(approved) if p.method == "card"] == ["succeeded"]
+    assert [p.id for p in payments_of(approved, "succeeded")] == [again.id]
+    assert [p.status for p in payments_of(approved) if p.method == "card"] == ["succeeded"]
     assert [e.amount_pence for e in entries(approved, "payment")] == [8000]

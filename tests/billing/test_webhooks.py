@@ -6,23 +6,23 @@ import json
 
 import pytest
 
-from marketplace.billing import service
+from marketplace.billing import payments
 from marketplace.billing.models import StripeEvent
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 
-from .support import deliver_webhook, entries, event, fresh, money, payments, signature
+from .support import deliver_webhook, entries, event, fresh, money, payments_of, signature
 
 
 @pytest.fixture
 def pending(stripe_stub, jo):
     """Jo's card payment for her approved £40 invoice, which Stripe says is still processing."""
     invoice = jo.invoice()
-    service.approve(jo.holder_user, invoice)
+    payments.approve(jo.holder_user, invoice)
     stripe_stub.script = [{"status": "processing"}]
     with pytest.raises(DomainError):
-        service.pay(jo.holder_user, invoice, "card", payment_method="pm_card_visa")
-    (payment,) = payments(invoice, "pending")
+        payments.pay(jo.holder_user, invoice, "card", payment_method="pm_card_visa")
+    (payment,) = payments_of(invoice, "pending")
     assert payment.gateway_ref == "pi_stub_1"
     return payment
 
@@ -53,7 +53,7 @@ def test_the_same_event_delivered_three_times_settles_once(client, webhook_secre
         (200, "settled"), (200, "duplicate"), (200, "duplicate")]
     assert stripe_events() == [("evt_1", "payment_intent.succeeded")]
     assert [e.amount_pence for e in entries(pending.invoice, "payment")] == [4000]
-    assert [p.id for p in payments(pending.invoice, "succeeded")] == [pending.id]
+    assert [p.id for p in payments_of(pending.invoice, "succeeded")] == [pending.id]
 
 
 def test_a_bad_signature_is_refused_and_changes_nothing(client, webhook_secret, jo, pending):

@@ -11,10 +11,11 @@ from datetime import timedelta
 from html import unescape
 from types import SimpleNamespace
 
-from catalogue.models import CommunityEvent, Organisation, OrganisationApproval, PersonProfile
+from catalogue.models import CommunityEvent, PersonProfile
 from marketplace import clock
 from marketplace.councils.service import reference_council_rules, upsert_councils
 from marketplace.extensions import db
+from marketplace.providers.models import Organisation, OrganisationApproval
 
 from .. import factories
 from ..helpers import page_text

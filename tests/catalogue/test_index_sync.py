@@ -5,8 +5,9 @@ import pytest
 
 from catalogue import listings
 from catalogue.indexing import current_index
-from catalogue.models import OrganisationApproval
 from marketplace.extensions import db
+from marketplace.pricing import service as pricing
+from marketplace.providers.models import OrganisationApproval
 
 from ..helpers import page_text
 from .support import listing_form, result_titles
@@ -136,7 +137,7 @@ def test_agreeing_a_price_updates_the_council_price_used_for_sorting(make, provi
     sign_in_as("budget_holder", council)
     assert result_titles(browser.get("/catalogue?q=bramble&sort=price")) == ["Bramble cutting", "Bramble clearing"]
 
-    listings.set_council_price(make.user("commissioner", council), dearer, council, 1500)
+    pricing.set_council_price(make.user("commissioner", council), dearer, council, 1500)
 
     assert result_titles(browser.get("/catalogue?q=bramble&sort=price")) == ["Bramble clearing", "Bramble cutting"]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import pytest
 
 from catalogue import listings
-from catalogue.models import CouncilPrice, Listing
+from catalogue.models import Listing
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.pricing.models import CouncilPrice
 
 from ..helpers import page_text
 from .support import listing_form

@@ -51,7 +51,7 @@ def test_listing_goes_from_draft_to_published_to_paused_to_published_to_archived
     assert db.session.get(Listing, made.id).status == "archived"
     actions = db.session.scalars(db.select(Event.action).filter_by(object_type="listings", object_id=made.id)
                                  .order_by(Event.id)).all()
-    assert actions == ["listing.created", "listing.published", "listing.paused", "listing.published", "listing.archived"]
+    assert actions == ["listing.draft", "listing.published", "listing.paused", "listing.published", "listing.archived"]
 
 
 @pytest.mark.parametrize("path, illegal", [

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from catalogue import organisations
-from catalogue.models import Listing, OrganisationApproval
+from catalogue.models import Listing
 from marketplace.errors import DomainError, NotAllowed
 from marketplace.extensions import db
+from marketplace.providers import service as providers
+from marketplace.providers.models import OrganisationApproval
 
 from ..helpers import page_text
 from .support import result_titles
@@ -58,7 +59,7 @@ def test_approving_an_organisation_makes_its_listings_appear_in_that_councils_se
 
 def test_approval_in_one_council_does_not_show_listings_in_another(make, councils, newcomer, client):
     aldermoor, _birchley = councils
-    organisations.decide(make.user("administrator", aldermoor), _approval(newcomer, aldermoor), "approved", None)
+    providers.decide(make.user("administrator", aldermoor), _approval(newcomer, aldermoor), "approved", None)
 
     assert _search(client, "aldermoor") == ["Garden clearance"]
     assert _search(client, "birchley") == []
@@ -68,10 +69,10 @@ def test_suspending_an_organisation_removes_its_listings_from_that_councils_sear
     aldermoor, _birchley = councils
     admin = make.user("administrator", aldermoor)
     approval = _approval(newcomer, aldermoor)
-    organisations.decide(admin, approval, "approved", None)
+    providers.decide(admin, approval, "approved", None)
     assert _search(client, "aldermoor") == ["Garden clearance"]
 
-    organisations.decide(admin, approval, "suspended", "Insurance has lapsed.")
+    providers.decide(admin, approval, "suspended", "Insurance has lapsed.")
 
     assert _search(client, "aldermoor") == []
 
@@ -82,7 +83,7 @@ def test_turning_an_organisation_down_needs_a_reason(make, councils, newcomer, d
     approval = _approval(newcomer, aldermoor)
 
     with pytest.raises(DomainError, match="Give a reason the organisation can read."):
-        organisations.decide(make.user("administrator", aldermoor), approval, decision, "  ")
+        providers.decide(make.user("administrator", aldermoor), approval, decision, "  ")
 
 
 def test_administrator_of_another_council_cannot_decide_on_an_organisation(make, councils, newcomer, browser):
@@ -91,7 +92,7 @@ def test_administrator_of_another_council_cannot_decide_on_an_organisation(make,
     approval = _approval(newcomer, aldermoor)
 
     with pytest.raises(NotAllowed):
-        organisations.decide(outsider, approval, "approved", None)
+        providers.decide(outsider, approval, "approved", None)
     browser.sign_in(outsider.email)
     assert browser.submit(f"/admin/organisations/{approval.id}", {"status": "approved"}, form_url="/").status_code == 403
     assert browser.get(f"/admin/organisations/{approval.id}").status_code == 403

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from catalogue.organisations import update_profile
 from marketplace.errors import DomainError, NotAllowed
+from marketplace.providers.service import update_profile
 from tests.helpers import page_text
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 import pytest
 
 from catalogue import listings
-from catalogue.models import CouncilPrice, Listing
+from catalogue.models import Listing
 from marketplace.errors import NotAllowed
 from marketplace.extensions import db
+from marketplace.pricing import service as pricing
+from marketplace.pricing.models import CouncilPrice
 
 from ..helpers import page_text
 from .support import listing_form
@@ -129,7 +131,7 @@ def test_other_council_roles_cannot_agree_prices(make, market, browser, role):
     assert browser.get(f"/council/prices/{listing.id}").status_code == 403
     assert browser.submit(f"/council/prices/{listing.id}", {"price": "1.00"}, form_url="/").status_code == 403
     with pytest.raises(NotAllowed):
-        listings.set_council_price(person, listing, market["aldermoor"], 100)
+        pricing.set_council_price(person, listing, market["aldermoor"], 100)
     assert db.session.scalars(db.select(CouncilPrice)).all() == []
 
 
@@ -138,14 +140,14 @@ def test_provider_cannot_agree_its_own_price(market, browser):
 
     assert browser.get(f"/council/prices/{market['published'].id}").status_code == 403
     with pytest.raises(NotAllowed):
-        listings.set_council_price(market["admin"], market["published"], market["aldermoor"], 100)
+        pricing.set_council_price(market["admin"], market["published"], market["aldermoor"], 100)
 
 
 def test_commissioner_of_another_council_cannot_agree_this_councils_price(make, market):
     outsider = make.user("commissioner", make.council("birchley"))
 
     with pytest.raises(NotAllowed):
-        listings.set_council_price(outsider, market["published"], market["aldermoor"], 100)
+        pricing.set_council_price(outsider, market["published"], market["aldermoor"], 100)
 
 
 def test_council_can_only_agree_prices_with_providers_it_approved(make, market, browser):

@@ -4,9 +4,10 @@ from __future__ import annotations
 import pytest
 
 from catalogue import listings
-from catalogue.models import PriceAlert, PriceChange
 from marketplace import mail
 from marketplace.extensions import db
+from marketplace.pricing import service as pricing
+from marketplace.pricing.models import PriceAlert, PriceChange
 
 from ..helpers import page_text
 from .support import listing_form
@@ -24,7 +25,7 @@ def market(make):
     listing = listings.create(provider, organisation, title="Gardening help", summary="Mowing and weeding.",
                               category="gardening", price_pence=1800, delivery_modes=["home"], areas=["SK4", "BL1"])
     listings.change_status(provider, listing, "published")
-    listings.set_council_price(staff["commissioner"], listing, aldermoor, 1500, "Framework rate")
+    pricing.set_council_price(staff["commissioner"], listing, aldermoor, 1500, "Framework rate")
     return {"aldermoor": aldermoor, "birchley": birchley, "provider": provider, "listing": listing, **staff}
 
 
@@ -68,7 +69,7 @@ def test_price_rise_alert_emails_the_councils_commissioners_finance_and_administ
 
 
 def test_price_rise_alerts_every_council_with_an_agreed_rate(market):
-    listings.set_council_price(market["birchley_commissioner"], market["listing"], market["birchley"], 1600)
+    pricing.set_council_price(market["birchley_commissioner"], market["listing"], market["birchley"], 1600)
 
     listings.update(market["provider"], market["listing"], price_pence=2000)
 
@@ -88,7 +89,7 @@ def test_price_cut_raises_no_alert_and_sends_no_email(market, browser):
 
 
 def test_price_rise_without_an_agreed_rate_raises_no_alert(market):
-    listings.end_council_price(market["commissioner"], market["listing"], market["aldermoor"])
+    pricing.end_council_price(market["commissioner"], market["listing"], market["aldermoor"])
 
     listings.update(market["provider"], market["listing"], price_pence=2000)
 
@@ -99,10 +100,10 @@ def test_price_history_keeps_every_change_of_public_price_and_agreed_rate(market
     listing = market["listing"]
     listings.update(market["provider"], listing, price_pence=2000)
     listings.update(market["provider"], listing, price_pence=1900)
-    listings.set_council_price(market["commissioner"], listing, market["aldermoor"], 1550)
+    pricing.set_council_price(market["commissioner"], listing, market["aldermoor"], 1550)
     listings.update(market["provider"], listing, title="Gardening help and hedges")  # no price change, no row
 
-    history = [(c.council_id, c.old_pence, c.new_pence) for c in listings.price_history(listing)]
+    history = [(c.council_id, c.old_pence, c.new_pence) for c in pricing.price_history(listing)]
 
     aldermoor = market["aldermoor"].id
     assert history == [(aldermoor, 1500, 1550), (None, 2000, 1900), (None, 1800, 2000), (aldermoor, None, 1500),
@@ -147,7 +148,7 @@ def test_council_staff_acknowledge_a_price_alert(market, browser, role):
     alert = db.session.get(PriceAlert, alert.id)
     assert alert.acknowledged_at is not None
     assert alert.acknowledged_by_id == market[role].id
-    assert listings.open_alerts(market["aldermoor"]) == []
+    assert pricing.open_alerts(market["aldermoor"]) == []
 
 
 @pytest.mark.parametrize("who", ["birchley_commissioner", "care_coordinator", "provider"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalogue import listings
+from marketplace.pricing import service as pricing
 
 from ..helpers import page_text
 from .support import result_titles, results_by_title
@@ -53,7 +53,7 @@ def test_anonymous_visitor_sees_the_public_price_even_in_the_councils_catalogue(
 
 def test_ended_agreed_rate_no_longer_applies(make, catalogue, sign_in_as, browser):
     commissioner = make.user("commissioner", catalogue.aldermoor)
-    listings.end_council_price(commissioner, catalogue.gardening_help, catalogue.aldermoor)
+    pricing.end_council_price(commissioner, catalogue.gardening_help, catalogue.aldermoor)
     sign_in_as("budget_holder", catalogue.aldermoor, postcode_district="SK4")
 
     results = results_by_title(browser.get("/catalogue?q=gardening"))

@@ -5,7 +5,7 @@ import secrets
 
 from marketplace.budgets import ledger
 from marketplace.extensions import db
-from marketplace.orders import service
+from marketplace.orders import basket, placing
 from marketplace.orders.models import BasketItem, Order
 
 from ..helpers import page_text
@@ -18,8 +18,8 @@ def key() -> str:
 
 def order(actor, holder, listing, quantity, outcome, *, schedule=None, submission_key=None) -> Order:
     """Put one thing in ``actor``'s basket for ``holder`` and place it through the service."""
-    service.add_to_basket(actor, holder, listing, quantity, outcome.key, schedule)
-    (placed,) = service.place(actor, holder, submission_key or key())
+    basket.add_to_basket(actor, holder, listing, quantity, outcome.key, schedule)
+    (placed,) = placing.place(actor, holder, submission_key or key())
     return placed
 
 

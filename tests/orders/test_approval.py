@@ -5,10 +5,10 @@ import pytest
 
 from marketplace.accounts import roles as R
 from marketplace.errors import DomainError
-from marketplace.orders import service
+from marketplace.orders import basket, lifecycle, placing
+from marketplace.orders import quote as quoting
 
 from .support import fresh, order, pot, read
-
 
 # --- routing by the council's rules ---------------------------------------------------------
 
@@ -65,7 +65,7 @@ def test_the_money_is_kept_aside_while_the_order_waits(jo, holder, budget, outin
 
 
 def test_the_basket_tells_the_buyer_the_coordinator_will_check_first(browser, jo, holder, budget, outing, gardening):
-    service.add_to_basket(jo, holder, gardening, 2, outing.key)
+    basket.add_to_basket(jo, holder, gardening, 2, outing.key)
     browser.sign_in("jo@example.com")
     text = read(browser.get(f"/holders/{holder.id}/basket"))
     assert "Your care coordinator will check this order before it goes to the provider" in text
@@ -125,19 +125,19 @@ def test_declining_without_a_reason_is_refused(browser, jo, holder, budget, outi
 
 def test_an_order_already_decided_cannot_be_decided_again(jo, holder, budget, outing, gardening, coordinator):
     placed = order(jo, holder, gardening, 2, outing)
-    service.approve(coordinator, placed, True)
+    lifecycle.approve(coordinator, placed, True)
     with pytest.raises(DomainError):
-        service.approve(coordinator, placed, False, "Changed my mind")
+        lifecycle.approve(coordinator, placed, False, "Changed my mind")
     assert fresh(placed).status == "placed"
     assert pot(budget, outing).committed == 4000
 
 
 def test_splitting_a_basket_between_providers_does_not_get_round_the_weekly_limit(jo, holder, budget, outing, sessions, cheaper):
     # £160 from one provider and £125 from another: £285 in one checkout, over Aldermoor's £250 a week.
-    service.add_to_basket(jo, holder, sessions, 4, outing.key)
-    service.add_to_basket(jo, holder, cheaper, 5, outing.key)
-    quote = service.quote(jo, holder)
+    basket.add_to_basket(jo, holder, sessions, 4, outing.key)
+    basket.add_to_basket(jo, holder, cheaper, 5, outing.key)
+    quote = quoting.quote(jo, holder)
     assert any("£285.00 a week" in reason for reason in quote.approval_reasons)
-    placed = service.place(jo, holder, "split-basket-key-0001")
+    placed = placing.place(jo, holder, "split-basket-key-0001")
     assert [o.status for o in placed] == ["awaiting_approval", "awaiting_approval"]
     assert all(any("£285.00 a week" in r for r in o.approval_reasons) for o in placed)

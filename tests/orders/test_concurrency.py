@@ -16,7 +16,8 @@ from marketplace.budgets import ledger
 from marketplace.budgets.ledger import InsufficientFunds
 from marketplace.extensions import db
 from marketplace.holders.models import Holder
-from marketplace.orders import service
+from marketplace.orders import basket, placing
+from marketplace.orders import quote as quoting
 from marketplace.orders.models import Order
 
 from ..conftest import is_postgres
@@ -40,7 +41,7 @@ def test_concurrent_checkouts_never_commit_more_than_the_budget_and_refuse_the_r
         make.delegation(holder, person, ["order"], kind="broker" if n % 2 else "representative")
         buyers.append(person)
     for person in buyers:
-        service.add_to_basket(person, holder, sessions, EACH, outcome.key)
+        basket.add_to_basket(person, holder, sessions, EACH, outcome.key)
     buyer_ids, holder_id, budget_id, pot_key = [p.id for p in buyers], holder.id, budget.id, outcome.key
     db.session.commit()
     db.session.close()  # hold no connection or lock while the threads run
@@ -54,8 +55,8 @@ def test_concurrent_checkouts_never_commit_more_than_the_budget_and_refuse_the_r
                 buyer, their_holder = db.session.get(User, buyer_id), db.session.get(Holder, holder_id)
                 db.session.commit()  # give the connection back while waiting at the barrier
                 start.wait()
-                placed.extend(o.id for o in service.place(buyer, their_holder, key()))
-            except (service.OrderDoesNotFit, InsufficientFunds) as refusal:
+                placed.extend(o.id for o in placing.place(buyer, their_holder, key()))
+            except (quoting.OrderDoesNotFit, InsufficientFunds) as refusal:
                 db.session.rollback()
                 refused.append(refusal.message)
             except BaseException as error:  # noqa: BLE001 - any other failure fails the test below

@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.budgets import ledger
 from marketplace.errors import DomainError
-from marketplace.orders import service
+from marketplace.orders import basket, placing
 
 from .support import add_to_basket_page, checkout_page, key, order, orders_of, pot, read
 
@@ -38,31 +38,31 @@ def test_posting_the_same_submission_twice_commits_the_money_once(browser, holde
 
 
 def test_placing_twice_with_the_same_key_returns_the_orders_already_placed(jo, holder, budget, outing, sessions):
-    service.add_to_basket(jo, holder, sessions, 2, outing.key)
+    basket.add_to_basket(jo, holder, sessions, 2, outing.key)
     submission = key()
-    first = service.place(jo, holder, submission)
-    service.add_to_basket(jo, holder, sessions, 5, outing.key)  # something new in the basket meanwhile
-    again = service.place(jo, holder, submission)
+    first = placing.place(jo, holder, submission)
+    basket.add_to_basket(jo, holder, sessions, 5, outing.key)  # something new in the basket meanwhile
+    again = placing.place(jo, holder, submission)
     assert [o.id for o in again] == [o.id for o in first]
     assert commitments(budget) == [8000]
-    assert len(service.basket(jo, holder)) == 1  # the new item waits for its own submission
+    assert len(basket.basket(jo, holder)) == 1  # the new item waits for its own submission
 
 
 def test_a_basket_with_two_providers_places_one_order_each_and_a_retry_finds_both(jo, holder, budget, outing, sessions, cheaper):
-    service.add_to_basket(jo, holder, sessions, 2, outing.key)
-    service.add_to_basket(jo, holder, cheaper, 2, outing.key)
+    basket.add_to_basket(jo, holder, sessions, 2, outing.key)
+    basket.add_to_basket(jo, holder, cheaper, 2, outing.key)
     submission = key()
-    first = service.place(jo, holder, submission)
+    first = placing.place(jo, holder, submission)
     assert sorted(o.committed_pence for o in first) == [5000, 8000]
-    assert [o.id for o in service.place(jo, holder, submission)] == [o.id for o in first]
+    assert [o.id for o in placing.place(jo, holder, submission)] == [o.id for o in first]
     assert sorted(commitments(budget)) == [5000, 8000]
 
 
 def test_a_new_submission_after_the_order_is_placed_finds_the_basket_empty(jo, holder, budget, outing, sessions):
-    service.add_to_basket(jo, holder, sessions, 2, outing.key)
-    service.place(jo, holder, key())
+    basket.add_to_basket(jo, holder, sessions, 2, outing.key)
+    placing.place(jo, holder, key())
     with pytest.raises(DomainError, match="The basket is empty."):
-        service.place(jo, holder, key())
+        placing.place(jo, holder, key())
     assert commitments(budget) == [8000]
 
 
@@ -82,10 +82,10 @@ def test_a_made_up_submission_key_never_shows_someone_elses_order(browser, make,
 
 
 def test_someone_elses_submission_key_does_not_return_their_order(jo, broker, holder, budget, outing, sessions):
-    service.add_to_basket(jo, holder, sessions, 2, outing.key)
+    basket.add_to_basket(jo, holder, sessions, 2, outing.key)
     submission = key()
-    (jos,) = service.place(jo, holder, submission)
-    service.add_to_basket(broker, holder, sessions, 1, outing.key)
-    (bobs,) = service.place(broker, holder, key())
+    (jos,) = placing.place(jo, holder, submission)
+    basket.add_to_basket(broker, holder, sessions, 1, outing.key)
+    (bobs,) = placing.place(broker, holder, key())
     assert bobs.id != jos.id and bobs.placed_by_id == broker.id
-    assert service.orders_for_submission(submission, holder=holder, actor=broker) == []
+    assert placing.orders_for_submission(submission, holder=holder, actor=broker) == []

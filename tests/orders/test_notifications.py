@@ -6,7 +6,7 @@ import pytest
 from marketplace import mail
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
-from marketplace.orders import service
+from marketplace.orders import delivery, lifecycle
 
 from .support import order, read
 
@@ -62,14 +62,14 @@ def test_the_coordinator_is_told_an_order_needs_approval(jo, holder, budget, out
 def test_once_approved_the_provider_gets_the_new_order_and_the_buyer_is_told(jo, holder, budget, outing, gardening,
                                                                              coordinator, pat):
     placed = order(jo, holder, gardening, 2, outing)
-    service.approve(coordinator, placed, True)
+    lifecycle.approve(coordinator, placed, True)
     assert titles(pat) == ["New order from Jo Holder"]
     assert titles(jo) == ["Your order was approved"]
 
 
 def test_the_buyer_is_told_when_the_coordinator_does_not_approve(jo, holder, budget, outing, gardening, coordinator):
     placed = order(jo, holder, gardening, 2, outing)
-    service.approve(coordinator, placed, False, "Gardening belongs to your home outcome.")
+    lifecycle.approve(coordinator, placed, False, "Gardening belongs to your home outcome.")
     assert notes(jo) == [("Your order was not approved", "The reason given: Gardening belongs to your home outcome.",
                           f"/orders/{placed.id}")]
     assert emails(jo) == ["Your order was not approved"]
@@ -77,14 +77,14 @@ def test_the_buyer_is_told_when_the_coordinator_does_not_approve(jo, holder, bud
 
 def test_the_buyer_gets_a_notification_and_an_email_when_the_provider_accepts(jo, holder, budget, outing, sessions, pat):
     placed = order(jo, holder, sessions, 2, outing)
-    service.accept(pat, placed)
+    lifecycle.accept(pat, placed)
     assert notes(jo) == [("Out and About Ltd accepted your order", f"Order {placed.id} is accepted.", f"/orders/{placed.id}")]
     assert emails(jo) == ["Out and About Ltd accepted your order"]
 
 
 def test_the_buyer_gets_a_notification_and_an_email_when_the_provider_declines(jo, holder, budget, outing, sessions, pat):
     placed = order(jo, holder, sessions, 2, outing)
-    service.decline(pat, placed, "Fully booked")
+    lifecycle.decline(pat, placed, "Fully booked")
     assert notes(jo) == [("Out and About Ltd declined your order",
                           "The reason given: Fully booked. The money is back in the budget.", f"/orders/{placed.id}")]
     assert emails(jo) == ["Out and About Ltd declined your order"]
@@ -92,7 +92,7 @@ def test_the_buyer_gets_a_notification_and_an_email_when_the_provider_declines(j
 
 def test_a_brokers_order_tells_both_the_holder_and_the_broker_once_each(jo, holder, budget, outing, sessions, pat, broker):
     placed = order(broker, holder, sessions, 2, outing)
-    service.accept(pat, placed)
+    lifecycle.accept(pat, placed)
     assert titles(jo) == ["Out and About Ltd accepted your order"]
     assert titles(broker) == ["Out and About Ltd accepted your order"]
     assert notes(pat)[0][1] == "Ordered by Bob Broker for Jo Holder: £80.00. Please accept or decline it."
@@ -100,8 +100,8 @@ def test_a_brokers_order_tells_both_the_holder_and_the_broker_once_each(jo, hold
 
 def test_the_buyer_is_asked_to_confirm_a_delivery(jo, holder, budget, outing, sessions, pat):
     placed = order(jo, holder, sessions, 2, outing)
-    service.accept(pat, placed)
-    service.record_delivery(pat, placed.lines[0].occurrences[0])
+    lifecycle.accept(pat, placed)
+    delivery.record_delivery(pat, placed.lines[0].occurrences[0])
     title, body, link = notes(jo)[-1]
     assert title == "Please confirm a delivery"
     assert body == ("Out and About Ltd says they delivered “Support worker for days out” on 16 November 2026. "
@@ -112,10 +112,10 @@ def test_the_buyer_is_asked_to_confirm_a_delivery(jo, holder, budget, outing, se
 
 def test_the_provider_is_told_of_a_dispute_and_its_reason(jo, holder, budget, outing, sessions, pat):
     placed = order(jo, holder, sessions, 2, outing)
-    service.accept(pat, placed)
+    lifecycle.accept(pat, placed)
     occurrence = placed.lines[0].occurrences[0]
-    service.record_delivery(pat, occurrence)
-    service.dispute(jo, occurrence, "Nobody came.")
+    delivery.record_delivery(pat, occurrence)
+    delivery.dispute(jo, occurrence, "Nobody came.")
     title, body, _ = notes(pat)[-1]
     assert title == "A delivery was disputed: Jo Holder"
     assert body == "“Support worker for days out” on 16 November 2026: Nobody came."
@@ -123,7 +123,7 @@ def test_the_provider_is_told_of_a_dispute_and_its_reason(jo, holder, budget, ou
 
 def test_the_holder_reads_their_notifications_with_an_unread_count(browser, jo, holder, budget, outing, sessions, pat):
     placed = order(jo, holder, sessions, 2, outing)
-    service.accept(pat, placed)
+    lifecycle.accept(pat, placed)
     browser.sign_in("jo@example.com")
     text = read(browser.get("/notifications"))
     assert "Out and About Ltd accepted your order" in text

@@ -8,7 +8,7 @@ from marketplace import clock
 from marketplace.accounts import roles as R
 from marketplace.errors import NotAllowed
 from marketplace.extensions import db
-from marketplace.orders import service
+from marketplace.orders import basket, lifecycle, placing
 
 from .support import add_to_basket_page, basket_items, checkout_page, fresh, order, orders_of, read
 
@@ -69,7 +69,7 @@ def test_a_providers_inbox_lists_only_its_own_orders(browser, make, jo, holder, 
 def test_the_service_refuses_a_provider_acting_on_another_organisations_order(jo, holder, budget, outing, sessions, rival):
     placed = order(jo, holder, sessions, 2, outing)
     with pytest.raises(NotAllowed):
-        service.accept(rival, placed)
+        lifecycle.accept(rival, placed)
 
 
 # --- brokers ---------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ def test_a_representative_with_only_view_cannot_open_the_basket(browser, holder,
 
 
 def test_a_representative_with_only_view_cannot_check_out(browser, jo, holder, budget, outing, sessions, viewer):
-    service.add_to_basket(jo, holder, sessions, 2, outing.key)
+    basket.add_to_basket(jo, holder, sessions, 2, outing.key)
     browser.sign_in("vic@example.com")
     response = browser.submit(f"/holders/{holder.id}/checkout", {"submission_key": "0" * 32}, form_url="/")
     assert response.status_code == 403
@@ -153,15 +153,15 @@ def test_a_representative_with_only_view_can_still_see_the_orders(browser, jo, h
 
 def test_the_service_refuses_an_order_from_a_representative_with_only_view(holder, budget, outing, sessions, viewer):
     with pytest.raises(NotAllowed):
-        service.add_to_basket(viewer, holder, sessions, 2, outing.key)
+        basket.add_to_basket(viewer, holder, sessions, 2, outing.key)
     with pytest.raises(NotAllowed):
-        service.place(viewer, holder, "0" * 32)
+        placing.place(viewer, holder, "0" * 32)
 
 
 def test_a_representative_with_order_rights_orders_from_their_own_basket(browser, make, jo, holder, budget, outing, sessions):
     person = make.user(R.REPRESENTATIVE, email="ria@example.com", name="Ria Rep")
     make.delegation(holder, person, ["order"])
-    service.add_to_basket(jo, holder, sessions, 9, outing.key)  # Jo's own basket is not Ria's
+    basket.add_to_basket(jo, holder, sessions, 9, outing.key)  # Jo's own basket is not Ria's
     browser.sign_in("ria@example.com")
     add_to_basket_page(browser, holder, sessions, 1, outing)
     assert checkout_page(browser, holder).status_code == 200
@@ -188,8 +188,8 @@ def test_another_councils_coordinator_cannot_approve_the_order(browser, make, jo
 
 
 def test_a_basket_item_is_only_removed_by_whoever_added_it(jo, holder, budget, outing, sessions, broker):
-    service.add_to_basket(jo, holder, sessions, 2, outing.key)
+    basket.add_to_basket(jo, holder, sessions, 2, outing.key)
     (item,) = basket_items(holder)
     with pytest.raises(NotAllowed):
-        service.remove_from_basket(broker, item)
+        basket.remove_from_basket(broker, item)
     assert len(basket_items(holder)) == 1

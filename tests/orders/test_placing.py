@@ -5,7 +5,8 @@ import pytest
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.orders import service
+from marketplace.orders import basket, placing
+from marketplace.orders import quote as quoting
 
 from .conftest import OUT_AND_ABOUT
 from .support import add_to_basket_page, basket_items, checkout_page, key, orders_of, pot, read
@@ -163,13 +164,13 @@ def test_the_holders_own_order_says_they_ordered_it(browser, holder, budget, out
 
 def test_support_from_a_provider_the_council_has_since_suspended_cannot_be_checked_out(jo, holder, budget, outing, sessions,
                                                                                        provider):
-    service.add_to_basket(jo, holder, sessions, 2, outing.key)
+    basket.add_to_basket(jo, holder, sessions, 2, outing.key)
     provider[0].approvals[0].status = "suspended"
     db.session.commit()
-    assert service.quote(jo, holder).problems == [
+    assert quoting.quote(jo, holder).problems == [
         "“Support worker for days out” is no longer available from a provider your council approves. Remove it from the basket."]
     with pytest.raises(DomainError, match="no longer available"):
-        service.place(jo, holder, key())
+        placing.place(jo, holder, key())
     db.session.rollback()
     assert orders_of(holder) == []
     assert pot(budget, outing).committed == 0

@@ -5,7 +5,7 @@ import pytest
 
 from marketplace.budgets import ledger
 from marketplace.errors import DomainError, InvalidTransition
-from marketplace.orders import service
+from marketplace.orders import lifecycle
 
 from .support import fresh, order, pot, read
 
@@ -41,14 +41,14 @@ def test_the_provider_declines_with_a_reason_and_the_budget_is_back_exactly_as_b
 
 def test_a_decline_is_recorded_in_the_ledger_as_a_release_of_the_whole_commitment(jo, holder, budget, outing, sessions, pat):
     placed = order(jo, holder, sessions, 1, outing, schedule=WEEKLY)
-    service.decline(pat, placed, "Fully booked.")
+    lifecycle.decline(pat, placed, "Fully booked.")
     moves = [(e.kind, e.amount_pence, e.cause_id) for e in ledger.entries_for(budget.id) if e.kind in ("commitment", "release")]
     assert moves == [("commitment", 32000, placed.id), ("release", 32000, placed.id)]
 
 
 def test_the_buyer_reads_the_providers_reason(browser, jo, holder, budget, outing, sessions, pat):
     placed = order(jo, holder, sessions, 2, outing)
-    service.decline(pat, placed, "Fully booked until January.")
+    lifecycle.decline(pat, placed, "Fully booked until January.")
     browser.sign_in("jo@example.com")
     text = read(browser.get(f"/orders/{placed.id}"))
     assert f"Order {placed.id}: declined by the provider" in text
@@ -58,27 +58,27 @@ def test_the_buyer_reads_the_providers_reason(browser, jo, holder, budget, outin
 def test_a_decline_needs_a_reason(jo, holder, budget, outing, sessions, pat):
     placed = order(jo, holder, sessions, 2, outing)
     with pytest.raises(DomainError, match="Give a reason"):
-        service.decline(pat, placed, "   ")
+        lifecycle.decline(pat, placed, "   ")
     assert fresh(placed).status == "placed"
     assert pot(budget, outing).committed == 8000
 
 
 def test_a_declined_order_cannot_then_be_accepted(jo, holder, budget, outing, sessions, pat):
     placed = order(jo, holder, sessions, 2, outing)
-    service.decline(pat, placed, "Fully booked.")
+    lifecycle.decline(pat, placed, "Fully booked.")
     with pytest.raises(InvalidTransition):
-        service.accept(pat, placed)
+        lifecycle.accept(pat, placed)
 
 
 def test_an_accepted_order_cannot_then_be_declined(jo, holder, budget, outing, sessions, pat):
     placed = order(jo, holder, sessions, 2, outing)
-    service.accept(pat, placed)
+    lifecycle.accept(pat, placed)
     with pytest.raises(InvalidTransition):
-        service.decline(pat, placed, "Changed our minds.")
+        lifecycle.decline(pat, placed, "Changed our minds.")
     assert pot(budget, outing).committed == 8000
 
 
 def test_an_order_waiting_for_the_coordinator_cannot_be_accepted_yet(jo, holder, budget, outing, gardening, pat):
     placed = order(jo, holder, gardening, 2, outing)
     with pytest.raises(InvalidTransition):
-        service.accept(pat, placed)
+        lifecycle.accept(pat, placed)

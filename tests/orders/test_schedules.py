@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 from types import SimpleNamespace
 
-from marketplace.orders import service
+from marketplace.orders import basket, schedules
+from marketplace.orders import quote as quoting
 
 from ..plans.support import date_fields
 from .support import add_to_basket_page, order, pot, read
@@ -16,38 +17,38 @@ PLAN_YEAR = SimpleNamespace(starts_on=date(2026, 4, 1), ends_on=date(2027, 3, 31
 
 def test_occurrence_dates_are_every_chosen_weekday_from_the_start_to_the_end_inclusive():
     # Tuesday 1 December to Thursday 10 December 2026.
-    assert service.occurrence_dates(["tue", "thu"], date(2026, 12, 1), date(2026, 12, 10)) == [
+    assert schedules.occurrence_dates(["tue", "thu"], date(2026, 12, 1), date(2026, 12, 10)) == [
         date(2026, 12, 1), date(2026, 12, 3), date(2026, 12, 8), date(2026, 12, 10)]
 
 
 def test_occurrence_dates_ignore_unknown_day_names():
-    assert service.occurrence_dates(["sat", "someday"], date(2026, 12, 1), date(2026, 12, 13)) == [
+    assert schedules.occurrence_dates(["sat", "someday"], date(2026, 12, 1), date(2026, 12, 13)) == [
         date(2026, 12, 5), date(2026, 12, 12)]
 
 
 def test_occurrence_dates_are_empty_without_days_or_when_the_end_is_before_the_start():
-    assert service.occurrence_dates([], date(2026, 12, 1), date(2026, 12, 31)) == []
-    assert service.occurrence_dates(["mon"], date(2026, 12, 31), date(2026, 12, 1)) == []
+    assert schedules.occurrence_dates([], date(2026, 12, 1), date(2026, 12, 31)) == []
+    assert schedules.occurrence_dates(["mon"], date(2026, 12, 31), date(2026, 12, 1)) == []
 
 
 def test_a_schedule_ending_after_the_plan_stops_at_the_plan_end_and_says_so():
     schedule = {"days": ["tue"], "starts_on": "2027-03-01", "ends_on": "2027-06-30"}
-    assert service.schedule_window(schedule, PLAN_YEAR) == (date(2027, 3, 1), date(2027, 3, 31), True)
+    assert schedules.schedule_window(schedule, PLAN_YEAR) == (date(2027, 3, 1), date(2027, 3, 31), True)
 
 
 def test_a_schedule_without_an_end_runs_to_the_plan_end_without_being_cut_short():
     schedule = {"days": ["tue"], "starts_on": "2026-12-01", "ends_on": None}
-    assert service.schedule_window(schedule, PLAN_YEAR) == (date(2026, 12, 1), date(2027, 3, 31), False)
+    assert schedules.schedule_window(schedule, PLAN_YEAR) == (date(2026, 12, 1), date(2027, 3, 31), False)
 
 
 def test_a_schedule_inside_the_plan_keeps_its_own_dates():
     schedule = {"days": ["tue"], "starts_on": "2026-12-01", "ends_on": "2027-01-31"}
-    assert service.schedule_window(schedule, PLAN_YEAR) == (date(2026, 12, 1), date(2027, 1, 31), False)
+    assert schedules.schedule_window(schedule, PLAN_YEAR) == (date(2026, 12, 1), date(2027, 1, 31), False)
 
 
 def test_a_schedule_starting_before_the_plan_starts_with_the_plan():
     schedule = {"days": ["tue"], "starts_on": "2026-01-01", "ends_on": "2026-06-30"}
-    assert service.schedule_window(schedule, PLAN_YEAR)[0] == date(2026, 4, 1)
+    assert schedules.schedule_window(schedule, PLAN_YEAR)[0] == date(2026, 4, 1)
 
 
 # --- ordering a schedule across the plan end ---------------------------------------------------
@@ -88,16 +89,16 @@ def test_a_schedule_that_started_in_the_past_books_dates_from_today(jo, holder, 
 
 
 def test_a_schedule_with_no_dates_in_the_plan_year_cannot_be_ordered(jo, holder, budget, outing, sessions):
-    service.add_to_basket(jo, holder, sessions, 1, outing.key,
+    basket.add_to_basket(jo, holder, sessions, 1, outing.key,
                           {"days": ["tue"], "starts_on": "2027-04-01", "ends_on": "2027-06-30"})
-    checked = service.quote(jo, holder)
+    checked = quoting.quote(jo, holder)
     assert checked.problems == ["The schedule for “Support worker for days out” has no dates inside the plan year."]
     assert not checked.fits
 
 
 def test_a_schedule_that_does_not_fit_says_how_many_dates_would(jo, holder, budget, outing, sessions):
     # Every Tuesday to the end of the plan: 20 dates at 2 sessions (£80) is £1,600 against £1,000.
-    service.add_to_basket(jo, holder, sessions, 2, outing.key, {"days": ["tue"], "starts_on": "2026-11-17", "ends_on": None})
-    (shortfall,) = service.quote(jo, holder).shortfalls
+    basket.add_to_basket(jo, holder, sessions, 2, outing.key, {"days": ["tue"], "starts_on": "2026-11-17", "ends_on": None})
+    (shortfall,) = quoting.quote(jo, holder).shortfalls
     assert (shortfall.needed_pence, shortfall.shortfall_pence) == (160000, 60000)
     assert shortfall.fewer == ["12 of the 20 dates of “Support worker for days out” would fit."]

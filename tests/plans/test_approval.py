@@ -12,8 +12,8 @@ from marketplace.events.models import Event
 from marketplace.extensions import db
 from marketplace.plans import service as plans
 
-from .support import read as page_text
 from .support import fresh, yearly
+from .support import read as page_text
 
 OUTCOMES = [("Get out of the house twice a week and meet people", ["community", "relationships"], 260000),
             ("Keep my flat clean and in order", ["habitable_home"], 130000)]

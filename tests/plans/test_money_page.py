@@ -7,9 +7,10 @@ import pytest
 
 from marketplace import clock
 from marketplace.budgets import ledger
-from marketplace.budgets import service as budgets
 from marketplace.extensions import db
+from marketplace.plans import funding
 from marketplace.plans import service as plans
+from marketplace.plans.money import money_summary
 
 from .support import fresh, read
 
@@ -25,7 +26,7 @@ def spending(make, holder, coordinator):
     with clock.frozen(MAY_10):
         budget = make.budget(holder, contribution_pence=39000)
         plan = make.approved_plan(holder, budget, OUTCOMES, decided_by=coordinator)
-        budgets.fund_until(clock.today())
+        funding.fund_until(clock.today())
         ledger.commit(budget, 5000, outcome_key=plan.outcomes[0].key)
         db.session.commit()
     return budget
@@ -90,7 +91,7 @@ def test_a_global_council_lists_the_outcomes_without_separate_pots(browser, make
     with clock.frozen(MAY_10):
         budget = make.budget(holder)
         make.approved_plan(holder, budget, OUTCOMES)
-        budgets.fund_until(clock.today())
+        funding.fund_until(clock.today())
     browser.sign_in("gil@example.com")
     text = page(browser, f"/holders/{holder.id}/money")
     assert "Money left to spend £600.00" in text
@@ -100,7 +101,7 @@ def test_a_global_council_lists_the_outcomes_without_separate_pots(browser, make
 
 
 def test_the_summary_adds_up_the_outcomes_to_the_total(spending):
-    summary = budgets.money_summary(spending)
+    summary = money_summary(spending)
     assert (summary.left, summary.promised, summary.received) == (55000, 5000, 60000)
     assert sum(o.left for o in summary.outcomes) == summary.left
     assert [o.set_aside for o in summary.outcomes] == [260000, 130000]
@@ -111,5 +112,5 @@ def test_the_summary_follows_the_newest_approved_plan(make, holder, coordinator,
     plans.add_outcome(coordinator, second, own_words="Do a course", codes=["work_learning"], amount_pence=52000)
     plans.submit(coordinator, second)
     plans.decide(coordinator, second, "approved")
-    assert [o.words for o in budgets.money_summary(spending).outcomes] == [OUTCOMES[0][0], OUTCOMES[1][0], "Do a course"]
+    assert [o.words for o in money_summary(spending).outcomes] == [OUTCOMES[0][0], OUTCOMES[1][0], "Do a course"]
     assert fresh(spending).approved_annual_budget_pence == 442000

@@ -23,3 +23,6 @@ class PaymentGateway(Protocol):
 
     def pay(self, payment, **details) -> GatewayResult:
         """Move ``payment.amount_pence`` to the provider, using ``payment.idempotency_key`` for every create call."""
+
+    def refund(self, payment, amount_pence: int, *, idempotency_key: str, reference: str | None = None) -> GatewayResult:
+        """Give ``amount_pence`` of a settled payment back to whoever paid it, by the route it came."""

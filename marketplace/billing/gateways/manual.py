@@ -22,6 +22,12 @@ class ManualGateway:
             raise DomainError("Enter the payment reference from the bank.")
         return GatewayResult("succeeded", gateway_ref=(reference or "").strip() or None)
 
+    def refund(self, payment, amount_pence: int, *, idempotency_key: str, reference: str | None = None) -> GatewayResult:
+        """The provider paid the money back by bank (or, for a service fund, back into it): record it."""
+        if self.name != "isf_internal" and not (reference or "").strip():
+            return GatewayResult("failed", message="Enter the bank reference of the money you paid back.")
+        return GatewayResult("succeeded", gateway_ref=(reference or "").strip() or None)
+
 
 def payment_run_csv(payments) -> str:
     """The rows a council or budget manager uploads to their bank: one per payment."""

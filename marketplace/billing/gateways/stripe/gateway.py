@@ -32,6 +32,17 @@ class StripeCardGateway:
             return GatewayResult("pending", gateway_ref=intent.id, message="The bank is still checking this payment.")
         return GatewayResult("failed", gateway_ref=intent.id, message="The card payment did not go through.")
 
+    def refund(self, payment, amount_pence: int, *, idempotency_key: str, reference: str | None = None) -> GatewayResult:
+        """Back to the card it came from."""
+        if not payment.gateway_ref:
+            return GatewayResult("failed", message="This card payment has no Stripe record to refund.")
+        try:
+            refund = stripe_api.create_refund(payment_intent=payment.gateway_ref, amount_pence=amount_pence,
+                                              idempotency_key=idempotency_key)
+        except StripeFailure as failure:
+            return GatewayResult("failed", message=failure.message)
+        return GatewayResult("succeeded", gateway_ref=refund.id)
+
 
 class StripeTransferGateway:
     """Money held by a budget manager or the council, moved to the provider's connected account."""
@@ -50,3 +61,14 @@ class StripeTransferGateway:
         except StripeFailure as failure:
             return GatewayResult("failed" if failure.declined else "pending", message=failure.message)
         return GatewayResult("succeeded", gateway_ref=transfer.id)
+
+    def refund(self, payment, amount_pence: int, *, idempotency_key: str, reference: str | None = None) -> GatewayResult:
+        """A transfer is given back by reversing it from the provider's connected account."""
+        if not payment.gateway_ref:
+            return GatewayResult("failed", message="This transfer has no Stripe record to reverse.")
+        try:
+            reversal = stripe_api.reverse_transfer(transfer=payment.gateway_ref, amount_pence=amount_pence,
+                                                   idempotency_key=idempotency_key)
+        except StripeFailure as failure:
+            return GatewayResult("failed", message=failure.message)
+        return GatewayResult("succeeded", gateway_ref=reversal.id)

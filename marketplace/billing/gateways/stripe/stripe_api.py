@@ -79,7 +79,15 @@ def create_transfer(*, amount_pence: int, destination: str, idempotency_key: str
 
 def create_refund(*, payment_intent: str, amount_pence: int, idempotency_key: str):
     return _call("refund.create", lambda: client().v1.refunds.create(
-        params={"payment_intent": payment_intent, "amount": amount_pence}, options={"idempotency_key": idempotency_key}))
+        params={"payment_intent": payment_intent, "amount": amount_pence}, options={"idempotency_key": idempotency_key}),
+        idempotency_key=idempotency_key)
+
+
+def reverse_transfer(*, transfer: str, amount_pence: int, idempotency_key: str):
+    """Take (part of) a transfer back from the provider's connected account."""
+    return _call("transfer_reversal.create", lambda: client().v1.transfers.reversals.create(
+        transfer, params={"amount": amount_pence}, options={"idempotency_key": idempotency_key}),
+        idempotency_key=idempotency_key)
 
 
 def create_payment_method_for_tests(card_number: str):

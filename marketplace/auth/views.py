@@ -1,4 +1,4 @@
-"""Sign in and out, password reset, invitations, account settings, registration. Thin: rules live in service.py."""
+"""Sign in and out, password reset, invitations and account settings. Thin: rules live in service.py."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -6,15 +6,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from catalogue import organisations
-from catalogue.models import Organisation
-
-from ..councils.models import Council
+from ..accounts import service
+from ..accounts.tokens import INVITATION, RESET, TokenError, read_token
 from ..errors import DomainError
-from ..extensions import db, limiter
-from . import service
-from .forms import ChangePasswordForm, DetailsForm, ForgotPasswordForm, NewPasswordForm, RegisterOrganisationForm, SignInForm
-from .tokens import INVITATION, RESET, TokenError, read_token
+from ..extensions import limiter
+from ..policy import require
+from .forms import ChangePasswordForm, DetailsForm, ForgotPasswordForm, NewPasswordForm, SignInForm
 
 bp = Blueprint("accounts", __name__)
 
@@ -101,6 +98,7 @@ def _choose_password(token: str, purpose: str, action, title: str):
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def settings():
+    require(current_user, "account.own")
     details = DetailsForm(prefix="details", obj=current_user)
     password = ChangePasswordForm(prefix="password")
     problem = None
@@ -119,38 +117,3 @@ def settings():
                 return redirect(url_for("accounts.settings"))
     form = details if details.errors else password if password.errors else None
     return render_template("accounts/settings.html", details=details, password=password, form=form, problem=problem, title="Your account")
-
-
-@bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("REGISTER_RATE_LIMIT", "20 per hour"), methods=["POST"])
-def register():
-    form = RegisterOrganisationForm()
-    councils = db.session.scalars(db.select(Council).order_by(Council.name)).all()
-    form.councils.choices = [(c.id, c.name) for c in councils]
-    problem = None
-    if form.validate_on_submit():
-        chosen = [c for c in councils if c.id in set(form.councils.data)]
-        try:
-            organisation = organisations.register(
-                organisation_name=form.organisation_name.data, kind=form.kind.data, councils=chosen,
-                person_name=form.person_name.data, email=form.email.data, password=form.password.data,
-                phone=form.phone.data, summary=form.summary.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            problem = error.message
-        else:
-            user = service.find_by_email(form.email.data)
-            login_user(user)
-            return redirect(url_for("accounts.registered", organisation_id=organisation.id))
-    return render_template("accounts/register.html", form=form, problem=problem, title="Register as a provider or community group")
-
-
-@bp.get("/register/done/<int:organisation_id>")
-@login_required
-def registered(organisation_id: int):
-    from ..policy import require
-
-    organisation = db.session.get(Organisation, organisation_id)
-    require(current_user, "organisation.view_private", organisation)
-    return render_template("accounts/registered.html", organisation=organisation, title="Registration received")

@@ -1,10 +1,13 @@
-"""``flask budgets ...``: money jobs, each safe to re-run for the same dates."""
+"""``flask budgets fund``: post the funding due by a date. The group keeps the name people know
+(budgets), though funding follows the approved plan and so lives with plans."""
 from __future__ import annotations
 
 from datetime import date
 
 import click
 from flask.cli import AppGroup
+
+from .funding import fund_until
 
 budgets_cli = AppGroup("budgets", help="Budgets and the ledger.")
 
@@ -13,8 +16,6 @@ budgets_cli = AppGroup("budgets", help="Budgets and the ledger.")
 @click.option("--until", "until", required=True, help="Post every payment due on or before this date (YYYY-MM-DD).")
 def fund(until: str) -> None:
     """Post due funding (and contributions) for every budget with an approved plan. Idempotent."""
-    from .service import fund_until
-
     try:
         day = date.fromisoformat(until)
     except ValueError:

@@ -1,4 +1,6 @@
-"""Categories and outcomes: the catalogue's shared vocabulary.
+"""The shared vocabulary: categories, outcomes, price units and postcode districts.
+
+Plans, orders, the catalogue and reports all speak it, so it lives here rather than in the catalogue.
 
 Categories cover every spend category of the Stockport pilot
 (``marketplace/data/spend_categories.csv``) and what support markets sell. Outcomes
@@ -12,6 +14,10 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+PRICE_UNITS = {
+    "hour": "an hour", "half_hour": "a half hour", "session": "a session", "day": "a day", "week": "a week",
+    "month": "a month", "item": "each", "membership": "a membership",
+}
 # What support markets sell, beyond (or overlapping) the pilot's spend categories:
 # slug -> (name, group, examples). Where a market category is the same thing as a
 # spend category, it maps onto it (see SPEND_TO_SLUG) rather than duplicating it.

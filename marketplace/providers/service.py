@@ -1,22 +1,22 @@
-"""Organisations registering themselves and councils deciding on them."""
+"""Provider onboarding: organisations registering themselves, councils deciding on them, and
+organisations keeping their profile up to date. Approval moves through ``APPROVAL``."""
 from __future__ import annotations
 
-from marketplace import clock
-from marketplace.accounts import roles as R
-from marketplace.accounts import service as accounts
-from marketplace.errors import DomainError, NotAllowed
-from marketplace.events import service as events
-from marketplace.extensions import db
-from marketplace.policy import can
-
-from .models import ORGANISATION_KINDS, Organisation, OrganisationApproval
+from .. import clock
+from ..accounts import roles as R
+from ..accounts import service as accounts
+from ..errors import DomainError, NotAllowed
+from ..events import service as events
+from ..extensions import db
+from ..policy import can
+from ..taxonomy import normalise_district
+from .models import APPROVAL, ORGANISATION_KINDS, Organisation, OrganisationApproval
 
 # The role a registering person gets, by kind of organisation.
 OWNER_ROLE = {
     "personal_assistant": R.PERSONAL_ASSISTANT,
     "community_group": R.COMMUNITY_GROUP,
 }
-DECISIONS = {"approved", "rejected", "suspended"}
 
 
 def register(*, organisation_name: str, kind: str, councils: list, person_name: str, email: str,
@@ -32,27 +32,40 @@ def register(*, organisation_name: str, kind: str, councils: list, person_name: 
     db.session.flush()
     accounts.grant_role(user, OWNER_ROLE.get(kind, R.PROVIDER_ADMIN), organisation=organisation)
     for council in councils:
-        db.session.add(OrganisationApproval(organisation=organisation, council_id=council.id, status="pending"))
-        events.record("organisation.registered", actor=user, council_id=council.id, obj=organisation)
+        apply_to(user, organisation, council)
     db.session.commit()
     return organisation
 
 
+def apply_to(actor, organisation: Organisation, council) -> OrganisationApproval:
+    """The organisation asks ``council`` to let it trade in its area (the caller commits)."""
+    approval = OrganisationApproval(organisation=organisation, council_id=council.id)
+    db.session.add(approval)
+    APPROVAL.start(approval, "pending", actor=actor)
+    return approval
+
+
+def decisions(approval: OrganisationApproval) -> list[str]:
+    """What a council administrator may decide now: the approval's next states."""
+    return [s for s in ("approved", "rejected", "suspended") if APPROVAL.can_move(approval, s)]
+
+
 def decide(actor, approval: OrganisationApproval, status: str, reason: str | None) -> OrganisationApproval:
-    """A council administrator approves, rejects or suspends. Rejecting or suspending needs a reason."""
+    """A council administrator approves, rejects or suspends. Rejecting or suspending needs a reason.
+
+    Raises NotAllowed, DomainError, or InvalidTransition for a decision the approval's state does not allow.
+    """
     if not can(actor, "organisation.decide_approval", approval):
         raise NotAllowed("Only this council's administrators can decide on organisations.")
-    if status not in DECISIONS:
+    if status not in APPROVAL.states:
         raise DomainError("Choose approve, reject or suspend.")
     if status != "approved" and not (reason or "").strip():
         raise DomainError("Give a reason the organisation can read.")
-    previous = approval.status
-    approval.status = status
-    approval.reason = (reason or "").strip() or None
+    reason = (reason or "").strip() or None
+    APPROVAL.move(approval, status, actor=actor, reason=reason, organisation=approval.organisation_id)
+    approval.reason = reason
     approval.decided_by = actor
     approval.decided_at = clock.now()
-    events.record(f"organisation.{status}", actor=actor, council_id=approval.council_id,
-                  obj=approval.organisation, previous=previous, reason=approval.reason)
     db.session.commit()
     return approval
 
@@ -63,11 +76,18 @@ def pending_in(council) -> list[OrganisationApproval]:
     ).all()
 
 
-def organisations_of(user) -> list[Organisation]:
+def approvals_in(council) -> list[OrganisationApproval]:
+    return db.session.scalars(db.select(OrganisationApproval).filter_by(council_id=council.id)
+                              .order_by(OrganisationApproval.status, OrganisationApproval.created_at)).all()
+
+
+def organisations_of(user, action: str = "organisation.view_private") -> list[Organisation]:
+    """The organisations ``user`` works for on which the policy lets them do ``action``."""
     ids = user.organisation_ids()
     if not ids:
         return []
-    return db.session.scalars(db.select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)).all()
+    found = db.session.scalars(db.select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)).all()
+    return [organisation for organisation in found if can(user, action, organisation)]
 
 
 PROFILE_FIELDS = ("summary", "description", "email", "phone", "website", "address", "accessibility", "cqc_location_id",
@@ -77,8 +97,6 @@ PROFILE_FIELDS = ("summary", "description", "email", "phone", "website", "addres
 def update_profile(actor, organisation: Organisation, *, name: str, areas_served: list[str], languages: list[str],
                    **fields) -> Organisation:
     """An organisation's admin changes its public profile. Areas must be postcode districts."""
-    from .taxonomy import normalise_district
-
     if not can(actor, "organisation.manage", organisation):
         raise NotAllowed("You cannot change this organisation's profile.")
     if not (name or "").strip():

@@ -1,0 +1,76 @@
+"""The application factory: settings, extensions, and every area's pages, jobs and hooks."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import config as app_config
+from catalogue import wiring as catalogue_wiring
+
+from . import cli, errors, models, web  # noqa: F401  (models: every table registered before migrations look)
+from .admin import views as admin_views
+from .auth import views as account_views
+from .billing import invoicing  # noqa: F401  (listens for confirmed deliveries)
+from .billing import views as billing_views
+from .billing import webhooks as billing_webhooks
+from .extensions import csrf, db, limiter, login_manager, migrate
+from .holders import views as holder_views
+from .home import views as home_views
+from .notifications import views as notification_views
+from .orders import views as order_views
+from .plans import views as plan_views
+from .providers import views as provider_views
+
+ROOT = Path(__file__).resolve().parent.parent
+BLUEPRINTS = (home_views.bp, account_views.bp, provider_views.bp, holder_views.bp, admin_views.bp, plan_views.bp,
+              order_views.bp, notification_views.bp, billing_views.bp, billing_webhooks.bp)
+
+
+def create_app(test_config: dict | None = None, env: str | None = None) -> Flask:
+    env = env or ("testing" if test_config and test_config.get("TESTING") else None)
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(app_config.INSTANCE_DIR),
+        instance_relative_config=False,
+    )
+    app.config.from_object(app_config.config_for(env))
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("PROXY_FIX"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(ROOT / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    WTFormsHelpers(app)
+
+    errors.init_app(app)
+    web.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    cli.init_app(app)
+    catalogue_wiring.init_app(app)
+    return app

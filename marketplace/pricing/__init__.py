@@ -1,0 +1,1 @@
+"""Prices: public prices, councils' agreed rates, price history and price-rise alerts."""

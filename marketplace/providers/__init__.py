@@ -1,0 +1,1 @@
+"""Providers and their onboarding: organisations registering, and councils approving them."""
