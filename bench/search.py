@@ -3,7 +3,7 @@
 For each catalogue size (default 1,000, 10,000 and 50,000 listings) this
 
 1. generates a deterministic (seeded) catalogue of UK support-market listings as index
-   documents shaped exactly like ``catalogue.search.document_for`` makes them;
+   documents made by the application's own ``catalogue.search.document`` (as ``document_for`` makes them);
 2. builds the Whoosh index with the project's own ``CatalogueIndex.rebuild``;
 3. runs a fixed set of queries through the project's own ``catalogue.search.search``
    with facets, as the search page does (``with_facets=True``): one warm-up pass, then
@@ -51,7 +51,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from marketplace import taxonomy  # noqa: E402
-from catalogue.search import CatalogueIndex, SearchRequest, price_field, search  # noqa: E402
+from catalogue.search import CatalogueIndex, IndexedListing, SearchRequest, document, price_field, search  # noqa: E402
 
 SEED = 20260301
 DEFAULT_SIZES = (1000, 10000, 50000)
@@ -411,42 +411,13 @@ def _access(rng: random.Random, delivery: list[str]) -> list[str]:
     return sorted(_pick(rng, ["bsl", "easy_read", "assistance_dogs"], 0, 2), key=features.index)
 
 
-def _council_prices(rng: random.Random, doc: dict, approved: list[str]) -> None:
+def _agreed_rates(rng: random.Random, price: int, approved: list[str]) -> dict[str, int]:
+    """Each approving council's agreed rate: 5-10% below the public price for about 30% of them."""
+    agreed = {}
     for slug in approved:
-        price = doc["price_public"]
-        if price and rng.random() < 0.3:  # an agreed rate 5-10% below the public price
-            price = price * (100 - rng.randint(5, 10)) // 100 // 50 * 50
-        doc[price_field(slug)] = price
-
-
-def _base_doc(listing_id: int, kind: str, title: str, org: str, tags: str, body: str, category: str,
-              outcomes: list[str], areas: list[str], approved: list[str], council_order: list[str], delivery: list[str],
-              access: list[str], langs: list[str], days: list[str], price: int, rating: int, published: int) -> dict:
-    """A document with exactly the fields and order ``document_for`` produces."""
-    return {
-        "id": str(listing_id),
-        "kind": kind,
-        "title": title,
-        "org": org,
-        "tags": tags,
-        "body": body,
-        "category": category,
-        "outcome": ",".join(outcomes),
-        "areas": ",".join(areas),
-        "councils": ",".join(s for s in council_order if s in approved),
-        "delivery": ",".join(delivery),
-        "access": ",".join(access),
-        "langs": ",".join(langs),
-        "days": ",".join(days),
-        "free": not price,
-        "price_public": price,
-        "rating": rating,
-        "published": published,
-    }
-
-
-def _tags(category: str, outcomes: list[str], skills: list[str] = ()) -> str:
-    return " ".join([taxonomy.category_name(category), *(taxonomy.outcome_plain(o) for o in outcomes), *skills])
+        if price and rng.random() < 0.3:
+            agreed[slug] = price * (100 - rng.randint(5, 10)) // 100 // 50 * 50
+    return agreed
 
 
 def _rating(rng: random.Random) -> int:
@@ -458,7 +429,6 @@ def _rating(rng: random.Random) -> int:
 def generate_catalogue(size: int, councils: dict[str, list[str]], seed: int = SEED) -> list[dict]:
     """``size`` index documents: about 78% services, 14% people (PAs, peer brokers), 8% community resources."""
     rng = random.Random(seed + size)
-    categories = taxonomy.categories()
     outcome_codes = list(taxonomy.outcomes())
     council_order = list(councils)
     orgs = _organisations(rng, max(30, size // 8), councils)
@@ -522,11 +492,10 @@ def generate_catalogue(size: int, councils: dict[str, list[str]], seed: int = SE
                 sentences.append(_sentence("We can meet you first for a free chat to see if we are the right fit"))
             rng.shuffle(sentences)
             description = " ".join(sentences)
-            body = "\n".join([summary, description, categories[category]["examples"] or ""])
-            doc = _base_doc(listing_id, "service", title, org.name, _tags(category, outcomes), body, category, outcomes,
-                            areas, org.councils, council_order, delivery, access, org.languages, days, price,
-                            _rating(rng), published)
-            _council_prices(rng, doc, org.councils)
+            item = IndexedListing(listing_id, "service", title, org.name, category, outcomes, summary, description, areas,
+                                  set(org.councils), delivery, access, org.languages, days, price,
+                                  rating_tenths=_rating(rng), published=published)
+            item.agreed_pence = _agreed_rates(rng, price, org.councils)
         elif roll < 0.92:
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             home = rng.choice(council_order)
@@ -552,12 +521,12 @@ def generate_catalogue(size: int, councils: dict[str, list[str]], seed: int = SE
             delivery = ["home", "venue"] if is_pa else ["home", "online"]
             areas = sorted(_pick(rng, councils[home], 2, 4))
             price = _price_pence(rng, 12, 17) if is_pa else _price_pence(rng, 25, 40)
-            body_parts = [summary, description, categories[category]["examples"] or "", f"{first} {last[0]}.",
-                          "" if is_pa else rng.choice(LIVED_EXPERIENCE)]
-            doc = _base_doc(listing_id, "person", title, org_name, _tags(category, outcomes, skills), "\n".join(body_parts),
-                            category, outcomes, areas, [home], council_order, delivery, _access(rng, delivery), langs,
-                            days, price, _rating(rng), published)
-            _council_prices(rng, doc, [home])
+            lived = None if is_pa else rng.choice(LIVED_EXPERIENCE)
+            item = IndexedListing(listing_id, "person", title, org_name, category, outcomes, summary, description, areas,
+                                  {home}, delivery, _access(rng, delivery), langs, days, price, rating_tenths=_rating(rng),
+                                  published=published, skills=skills, person_name=f"{first} {last[0]}.",
+                                  lived_experience=lived)
+            item.agreed_pence = _agreed_rates(rng, price, [home])
         else:
             home = rng.choice(council_order)
             district = rng.choice(councils[home])
@@ -576,12 +545,11 @@ def generate_catalogue(size: int, councils: dict[str, list[str]], seed: int = SE
             ])
             outcomes = ["community", "relationships"]
             delivery = ["venue"] + (["online"] if rng.random() < 0.1 else [])
-            body = "\n".join([summary, description, categories[category]["examples"] or ""])
-            doc = _base_doc(listing_id, "community", title, "", _tags(category, outcomes), body, category, outcomes,
-                            [district], [home], council_order, delivery, _access(rng, delivery), ["en"], days, 0,
-                            _rating(rng), published)
-            _council_prices(rng, doc, [home])
-        docs.append(doc)
+            item = IndexedListing(listing_id, "community", title, "", category, outcomes, summary, description, [district],
+                                  {home}, delivery, _access(rng, delivery), ["en"], days, 0, rating_tenths=_rating(rng),
+                                  published=published)
+            item.agreed_pence = _agreed_rates(rng, 0, [home])
+        docs.append(document(item, council_order))
     return docs
 
 
