@@ -211,6 +211,12 @@ def _order_confirm(user, order) -> bool:
     return _holder_order(user, order.holder) or _holder_approve_invoices(user, order.holder)
 
 
+@rule("order.change_schedule")
+def _order_change_schedule(user, order) -> bool:
+    """Either side of an order may propose a change to its schedule, and the other side decides."""
+    return _works_for(user, order.organisation_id) or _holder_order(user, order.holder)
+
+
 @rule("order.approve")
 def _order_approve(user, order) -> bool:
     """Orders outside the plan or above the weekly limit wait for the holder's council case staff."""
@@ -258,6 +264,12 @@ def _invoice_pay(user, invoice) -> bool:
 def _invoice_credit(user, invoice) -> bool:
     """Credit notes and answers to disputes come from the provider."""
     return _works_for(user, invoice.organisation_id)
+
+
+@rule("dispute.resolve")
+def _dispute_resolve(user, dispute) -> bool:
+    """Recording how a dispute ended: whoever pays the invoice, or the provider."""
+    return _invoice_approve(user, dispute.invoice) or _invoice_credit(user, dispute.invoice)
 
 
 @rule("invoice.refund")

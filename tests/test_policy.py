@@ -17,7 +17,7 @@ from marketplace import clock, policy
 from marketplace.accounts import roles as R
 from marketplace.accounts import service as accounts
 from marketplace.accounts.models import User
-from marketplace.billing.models import Invoice
+from marketplace.billing.models import Invoice, InvoiceDispute
 from marketplace.councils.models import Council
 from marketplace.extensions import db, limiter
 from marketplace.holders.models import Delegation, Holder
@@ -48,6 +48,7 @@ CASEWORK = {R.CARE_COORDINATOR, R.TEAM_MANAGER, R.ADMINISTRATOR}
 #   enquiry      - a question somebody else asked that organisation about its listing
 #   invoice      - that organisation's invoice for the order, paid by the council (a council-managed budget)
 #   dp_invoice   - the same, paid by the holder from a direct payment
+#   dispute      - a dispute on an invoice the council pays
 #   none         - no object
 TABLE = {
     ("holder.view", "holder"): CASEWORK | {R.FINANCE_OFFICER},
@@ -84,6 +85,7 @@ TABLE = {
     ("order.provide", "order"): ORG_ROLES,
     ("order.confirm", "order"): set(),
     ("order.approve", "order"): CASEWORK,
+    ("order.change_schedule", "order"): ORG_ROLES,
     ("enquiry.view", "enquiry"): ORG_ROLES,
     ("enquiry.answer", "enquiry"): ORG_ROLES,
     ("invoice.view", "invoice"): CASEWORK | {R.FINANCE_OFFICER} | ORG_ROLES,
@@ -93,6 +95,7 @@ TABLE = {
     ("invoice.pay", "dp_invoice"): set(),
     ("invoice.credit", "invoice"): ORG_ROLES,
     ("invoice.refund", "invoice"): ORG_ROLES,
+    ("dispute.resolve", "dispute"): ORG_ROLES | {R.FINANCE_OFFICER},
     ("plan.approve", "plan"): {R.CARE_COORDINATOR, R.TEAM_MANAGER},
     ("plan.approve", "manager_plan"): {R.TEAM_MANAGER},
     ("plan.approve", "panel_plan"): set(),
@@ -129,6 +132,10 @@ def build_world() -> dict:
     birchley_staff = factories.user(R.ADMINISTRATOR, birchley, email="all-staff@birchley.example.com")
     for role in (R.CARE_COORDINATOR, R.TEAM_MANAGER, R.FINANCE_OFFICER):
         accounts.grant_role(birchley_staff, role, birchley)
+    invoice = factories.bare_invoice(order, payer_kind="council")
+    dispute = InvoiceDispute(invoice_id=invoice.id, raised_by_id=holder_user.id, reason="Nobody came",
+                             status_before="issued", status="open")
+    db.session.add(dispute)
     manager_plan = factories.support_plan(factories.holder(aldermoor))
     manager_plan.waiting_on = "team_manager"  # above the coordinator's rung of the ladder
     panel_plan = factories.support_plan(factories.holder(aldermoor))
@@ -152,6 +159,7 @@ def build_world() -> dict:
             "order": (Order, order.id),
             "invoice": (Invoice, factories.bare_invoice(order, payer_kind="council").id),
             "dp_invoice": (Invoice, factories.bare_invoice(order, payer_kind="holder").id),
+            "dispute": (InvoiceDispute, dispute.id),
             "enquiry": (Enquiry, factories.enquiry(listing, factories.user()).id),
         },
     }
@@ -315,11 +323,11 @@ def test_policy_for_a_delegate_outside_their_dates_allows_nothing(make, aldermoo
 
 
 @pytest.mark.parametrize("who, allowed", [
-    ("holder", {"order.view", "order.confirm"}),
+    ("holder", {"order.view", "order.confirm", "order.change_schedule"}),
     ("view", {"order.view"}),
-    ("order", {"order.view", "order.confirm"}),
+    ("order", {"order.view", "order.confirm", "order.change_schedule"}),
     ("approve_invoices", {"order.view", "order.confirm"}),
-    ("provider", {"order.view", "order.provide"}),
+    ("provider", {"order.view", "order.provide", "order.change_schedule"}),
 ])
 def test_policy_for_the_buyers_side_and_the_provider_of_an_order(make, aldermoor, who, allowed):
     holder_user = make.user()

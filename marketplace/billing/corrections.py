@@ -101,7 +101,7 @@ def resolve_dispute(actor, record: InvoiceDispute, upheld: bool, note: str | Non
     Rejected: the invoice goes back to where it was. The payer or the provider may record
     an agreed resolution; the council's finance staff may decide one."""
     invoice = record.invoice
-    if not (can(actor, "invoice.approve", invoice) or can(actor, "invoice.credit", invoice)):
+    if not can(actor, "dispute.resolve", record):
         raise NotAllowed("You cannot resolve this dispute.")
     outcome = "upheld" if upheld else "rejected"
     if not DISPUTE.can_move(record, outcome):

@@ -128,7 +128,7 @@ def answer(dispute_id: int):
 @bp.post("/disputes/<int:dispute_id>/resolve")
 @login_required
 def resolve(dispute_id: int):
-    record = load(InvoiceDispute, dispute_id, "invoice.view", via=lambda d: d.invoice)
+    record = load(InvoiceDispute, dispute_id, "dispute.resolve")
     form = ResolveForm()
     return _act(record.invoice, form, lambda: corrections.resolve_dispute(
         current_user, record, form.resolution.data == "upheld", form.note.data, form.credit.pence), "Outcome recorded.")

@@ -14,6 +14,7 @@ from ..holders import service as holders
 from ..holders.models import Holder
 from ..plans.money import money_summary
 from ..plans.service import approved_plan
+from ..policy import require
 from ..providers import service as providers
 from ..web import current_council
 
@@ -52,6 +53,7 @@ def index():
 def switch_council():
     if not current_user.is_authenticated:
         abort(401)
+    require(current_user, "account.own")
     try:
         council_id = int(request.form.get("council_id", ""))
     except ValueError:

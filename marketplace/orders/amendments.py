@@ -17,12 +17,11 @@ from .schedules import occurrence_dates, schedule_window
 
 
 def _side(user, order) -> str | None:
-    """Which side of the order ``user`` is on: "provider", "buyer", or None."""
-    if can(user, "order.provide", order):
-        return "provider"
-    if can(user, "holder.order", order.holder):
-        return "buyer"
-    return None
+    """Which side of the order ``user`` is on: "provider", "buyer", or None (the policy's
+    ``order.change_schedule`` lets exactly these two sides in)."""
+    if not can(user, "order.change_schedule", order):
+        return None
+    return "provider" if can(user, "order.provide", order) else "buyer"
 
 
 def can_propose(user, line: OrderLine) -> bool:

@@ -89,6 +89,7 @@ class BasketItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     listing = relationship("Listing")
+    holder = relationship("Holder")
 
     @property
     def quantity(self) -> Decimal:

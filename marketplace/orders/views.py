@@ -265,9 +265,9 @@ def withdraw(occurrence_id: int):
 @bp.route("/order-lines/<int:line_id>/change", methods=["GET", "POST"])
 @login_required
 def propose_amendment(line_id: int):
-    line = load(OrderLine, line_id, "order.view", via=lambda l: l.order)
+    line = load(OrderLine, line_id, "order.change_schedule", via=lambda l: l.order)
     if not amendments.can_propose(current_user, line):
-        abort(403)
+        raise DomainError("This order's schedule can no longer be changed: only an accepted schedule can be.")
     form = AmendmentForm()
     if not form.is_submitted():
         form.days.data = list(line.schedule.get("days", []))
@@ -286,7 +286,7 @@ def propose_amendment(line_id: int):
 @bp.post("/amendments/<int:amendment_id>/<decision>")
 @login_required
 def decide_amendment(amendment_id: int, decision: str):
-    amendment = load(ScheduleAmendment, amendment_id, "order.view", via=lambda a: a.line.order)
+    amendment = load(ScheduleAmendment, amendment_id, "order.change_schedule", via=lambda a: a.line.order)
     if decision not in ("agree", "refuse", "withdraw"):
         abort(404)
     if not ConfirmForm().validate_on_submit():

@@ -41,6 +41,19 @@ def test_person_in_another_council_sees_the_public_price(catalogue, counselling_
     assert "£35.00" not in page and "agreed rate" not in page
 
 
+def test_a_provider_working_in_the_council_sees_the_public_price(make, catalogue, counselling_agreed, browser):
+    """A provider's pages are in Aldermoor's view (its organisation is approved there), but Aldermoor
+    does not fund it: the agreed rate is not for it to see."""
+    _organisation, provider = make.provider(catalogue.aldermoor)
+    browser.sign_in(provider.email)
+
+    results = results_by_title(browser.get("/catalogue?q=counselling"))
+    page = page_text(browser.get(f"/catalogue/listings/{counselling_agreed.id}"))
+
+    assert "£40.00 a session (Public price)" in results["Online counselling"]
+    assert "£35.00" not in page and "agreed rate" not in page
+
+
 @pytest.mark.parametrize("query", ["", "&council=aldermoor"])
 def test_anonymous_visitor_sees_the_public_price_even_in_the_councils_catalogue(catalogue, counselling_agreed, client, query):
     results = results_by_title(client.get(f"/catalogue?q=counselling{query}"))

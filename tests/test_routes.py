@@ -1,0 +1,259 @@
+"""Every route in the URL map, tried by every role and by an anonymous visitor, against a table of
+who may use it. A route added without an entry in the table fails ``test_every_route_has_an_entry``.
+
+The table says who gets past the authorisation policy: for them the page answers (200, a redirect
+after the action, or 400/409 when the form or the object's state says no); everyone else is
+turned away (403, or 404 where the object is hidden from them) and an anonymous visitor is sent to
+sign in. What each role may then *do* is tested by the policy table and the areas' own tests.
+
+Each role gets a fresh world (a holder with a funded plan, a provider, orders, invoices, a dispute,
+a schedule change, a payment run, a community suggestion...) and runs every GET, then every POST
+(with CSRF checks off, so a POST reaches the view), the ones that remove things or sign out last.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timezone
+
+import pytest
+from PIL import Image
+
+from catalogue.models import ListingPhoto
+from marketplace import clock
+from marketplace.accounts import roles as R
+from marketplace.accounts import service as accounts
+from marketplace.billing import corrections, payments
+from marketplace.billing.models import PaymentRun
+from marketplace.extensions import db
+from marketplace.orders import amendments
+from marketplace.orders.models import BasketItem
+from marketplace.pricing.models import PriceAlert
+
+from . import factories
+from .billing.support import build_market
+from .conftest import Database, make_app
+
+ANON = "anonymous"
+ROLES = (*R.ALL, ANON)
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = frozenset(R.ALL)
+ORG = frozenset(R.ORGANISATION_ROLES)
+CASEWORK = frozenset({R.CARE_COORDINATOR, R.TEAM_MANAGER, R.ADMINISTRATOR})
+HOLDER_SIDE = frozenset({R.HOLDER, R.REPRESENTATIVE, R.BROKER})  # the holder and the two people they delegated to
+HOLDER_VIEWERS = HOLDER_SIDE | CASEWORK | {R.FINANCE_OFFICER}
+COUNCIL_STAFF = frozenset(R.COUNCIL_STAFF)
+NOBODY = frozenset()
+NOW = datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc)
+
+# (endpoint, method) -> the roles that get past the policy.
+PUBLIC = {"accounts.accept_invitation", "accounts.forgot_password", "accounts.reset_password", "accounts.sign_in",
+          "accounts.sign_out", "catalogue.index", "catalogue.listing", "catalogue.organisation", "catalogue.photo",
+          "catalogue.suggest_community", "catalogue.tell_us", "home.council_brand", "home.index", "home.page",
+          "providers.register", "static", "stripe_webhooks.receive"}  # the webhook answers to its signature, not a person
+OWN_ACCOUNT = {"accounts.settings", "home.switch_council", "notifications.index", "notifications.mark_read",
+               "orders.ask", "orders.enquiries"}
+BY_ENDPOINT = {
+    # the holder's record, plan and money
+    "holders.show": HOLDER_VIEWERS, "plans.money": HOLDER_VIEWERS, "plans.show": HOLDER_VIEWERS,
+    "plans.statement": HOLDER_VIEWERS, "orders.for_holder": HOLDER_VIEWERS, "billing.for_holder": HOLDER_VIEWERS,
+    "holders.edit": {R.HOLDER} | CASEWORK,
+    "holders.me": {R.HOLDER},  # everyone else has no holder record of their own: 404
+    "holders.index": CASEWORK | {R.FINANCE_OFFICER},
+    "holders.new": CASEWORK | {R.BROKER},
+    "holders.revoke": {R.HOLDER, R.REPRESENTATIVE} | CASEWORK,  # the representative's own arrangement: they may step down
+    "plans.add_outcome": {R.HOLDER, R.BROKER} | CASEWORK, "plans.edit": {R.HOLDER, R.BROKER} | CASEWORK,
+    "plans.remove_outcome": {R.HOLDER, R.BROKER} | CASEWORK, "plans.start_plan": {R.HOLDER, R.BROKER} | CASEWORK,
+    "plans.submit": {R.HOLDER, R.BROKER} | CASEWORK,
+    "plans.decide": CASEWORK, "plans.workspace": CASEWORK,
+    "plans.deployment": {R.HOLDER, R.FINANCE_OFFICER} | CASEWORK,
+    "plans.new_budget": CASEWORK | {R.FINANCE_OFFICER},
+    # ordering
+    "orders.new": HOLDER_SIDE, "orders.basket": HOLDER_SIDE, "orders.checkout": HOLDER_SIDE, "orders.cancel": HOLDER_SIDE,
+    "orders.confirm": HOLDER_SIDE, "orders.dispute": HOLDER_SIDE,
+    "orders.remove": {R.HOLDER},  # a basket is its buyer's own: the item is the holder's
+    "orders.caseload": {R.BROKER},
+    "orders.show": HOLDER_VIEWERS | ORG,
+    "orders.accept": ORG, "orders.decline": ORG, "orders.deliver": ORG, "orders.withdraw": ORG, "orders.inbox": ORG,
+    "orders.answer": ORG,
+    "orders.approval": CASEWORK, "orders.council_queue": CASEWORK,
+    "orders.propose_amendment": HOLDER_SIDE | ORG, "orders.decide_amendment": HOLDER_SIDE | ORG,
+    # invoices: this world's holder has a direct payment, so they approve and pay
+    "billing.show": HOLDER_VIEWERS | ORG, "billing.pdf": HOLDER_VIEWERS | ORG, "billing.remittance": HOLDER_VIEWERS | ORG,
+    "billing.approve": {R.HOLDER}, "billing.dispute": {R.HOLDER}, "billing.pay_card": {R.HOLDER},
+    "billing.pay_manual": {R.HOLDER}, "billing.pay_transfer": {R.HOLDER},
+    "billing.resolve": {R.HOLDER} | ORG,
+    "billing.credit": ORG, "billing.answer": ORG, "billing.refund": ORG, "billing.provider_finance": ORG,
+    "billing.council_payments": {R.FINANCE_OFFICER, R.ADMINISTRATOR}, "billing.run_csv": {R.FINANCE_OFFICER, R.ADMINISTRATOR},
+    "billing.run_paid": {R.FINANCE_OFFICER, R.ADMINISTRATOR},
+    "billing.connect_stripe": ORG - {R.PROVIDER_STAFF},
+    # the provider portal
+    **{f"portal.{name}": ORG for name in ("index", "add_event", "add_photo", "archive", "confirm", "delete_photo",
+                                          "edit_listing", "new_listing", "preview", "prices", "set_status")},
+    "portal.profile": ORG - {R.PROVIDER_STAFF},
+    "providers.registered": ORG | {R.ADMINISTRATOR},
+    # the council
+    "council_catalogue.prices": {R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR},
+    "council_catalogue.agree_price": {R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR},
+    "council_catalogue.acknowledge": {R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR},
+    "council_catalogue.moderation": {R.ADMINISTRATOR}, "council_catalogue.moderate": {R.ADMINISTRATOR},
+    "admin.decide": {R.ADMINISTRATOR}, "admin.events": {R.ADMINISTRATOR}, "admin.organisations_index": {R.ADMINISTRATOR},
+}
+# Where a route's GET and POST differ: who may change the delegations, not only see them.
+BY_METHOD = {("holders.delegations", "GET"): HOLDER_VIEWERS, ("holders.delegations", "POST"): {R.HOLDER} | CASEWORK}
+
+
+def expected(endpoint: str, method: str) -> frozenset:
+    if (endpoint, method) in BY_METHOD:
+        return frozenset(BY_METHOD[(endpoint, method)])
+    if endpoint in PUBLIC:
+        return EVERYONE
+    if endpoint in OWN_ACCOUNT:
+        return SIGNED_IN
+    return frozenset(BY_ENDPOINT[endpoint])
+
+
+def _has_entry(endpoint: str, method: str) -> bool:
+    return (endpoint, method) in BY_METHOD or endpoint in PUBLIC or endpoint in OWN_ACCOUNT or endpoint in BY_ENDPOINT
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def build_world() -> tuple[dict, dict]:
+    """(the user of each role, the URL arguments of each route) in a fresh world."""
+    m = build_market()
+    council, holder, listing = m.council, m.holder, m.listing
+    accounts.grant_role(m.holder_user, R.HOLDER, council)
+    staff = factories.council_staff(council, R.CARE_COORDINATOR, R.TEAM_MANAGER, R.FINANCE_OFFICER, R.COMMISSIONER,
+                                    R.ADMINISTRATOR)
+    people = {R.HOLDER: m.holder_user, R.PROVIDER_ADMIN: m.provider_user, **staff}
+    for role in (R.PROVIDER_STAFF, R.PERSONAL_ASSISTANT, R.COMMUNITY_GROUP):
+        people[role] = factories.user(role, organisation=m.organisation)
+    people[R.REPRESENTATIVE] = factories.user(R.REPRESENTATIVE, council)
+    people[R.BROKER] = factories.user(R.BROKER, council)
+    representing = factories.delegation(holder, people[R.REPRESENTATIVE], ["view", "order"])
+    factories.delegation(holder, people[R.BROKER], ["view", "order"], kind="broker")
+
+    paid = m.invoice()
+    payments.approve(m.holder_user, paid)
+    payment = payments.pay(m.holder_user, paid, "bacs", reference="BANK-1", paid_on=clock.today())
+    disputed = corrections.dispute(m.holder_user, m.invoice(), "Nobody came")
+    weekly = factories.accepted_order(m.holder_user, holder, listing, m.outcome.key, m.provider_user,
+                                      schedule={"days": ["mon"], "starts_on": "2026-11-23", "ends_on": "2027-01-25"})
+    line = weekly.lines[0]
+    change = amendments.propose(m.provider_user, line, date(2026, 12, 1), ["tue"], 1)
+    run = PaymentRun(council_id=council.id, payer_kind="council", created_by_id=staff[R.FINANCE_OFFICER].id,
+                     status="exported")
+    photo = ListingPhoto(listing_id=listing.id, content_type="image/png", data=_png(), alt_text="A garden", width=4, height=4)
+    item = BasketItem(actor_id=m.holder_user.id, holder_id=holder.id, listing_id=listing.id, quantity_centi=100,
+                      outcome_key=m.outcome.key)
+    alert = PriceAlert(council_id=council.id, listing_id=listing.id, agreed_pence=3500, new_public_pence=4500)
+    community = factories.listing(None, council=council, status="submitted", kind="community")
+    enquiry = factories.enquiry(listing, m.holder_user)
+    db.session.add_all([run, photo, item, alert])
+    db.session.commit()
+    plan = m.outcome.plan
+    return people, {
+        "approval_id": m.organisation.approval_in(council.id).id, "amendment_id": change.id, "decision": "refuse",
+        "budget_id": m.budget.id, "listing_id": listing.id, "organisation_id": m.organisation.id, "photo_id": photo.id,
+        "run_id": run.id, "alert_id": alert.id, "slug": council.slug, "delegation_id": representing.id,
+        "dispute_id": disputed.id, "enquiry_id": enquiry.id, "holder_id": holder.id, "item_id": item.id,
+        "token": "not-a-real-token", "invoice_id": paid.id, "occurrence_id": line.occurrences[0].id, "line_id": line.id,
+        "order_id": weekly.id, "name": "accessibility", "payment_id": payment.id, "plan_id": plan.id,
+        "outcome_id": plan.outcomes[0].id, "filename": "css/app.css",
+        # per endpoint, where the route wants another object than the usual one
+        ("council_catalogue.moderate", "listing_id"): community.id,
+        ("orders.new", "?"): f"?listing={listing.id}",
+    }
+
+
+# The routes whose POST removes something, ends an arrangement or signs the person out: tried last.
+LAST = ("orders.remove", "portal.delete_photo", "holders.revoke", "accounts.sign_out")
+
+
+def routes(app) -> list[tuple[str, str, str]]:
+    """(endpoint, method, rule) for every route in the URL map, GETs first, then POSTs, the destructive ones last."""
+    found = [(rule.endpoint, method, rule.rule) for rule in app.url_map.iter_rules()
+             for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return sorted(found, key=lambda r: (r[1] != "GET", r[0] in LAST, LAST.index(r[0]) if r[0] in LAST else 0, r[0]))
+
+
+def url_for_route(app, endpoint: str, rule: str, args: dict) -> str:
+    with app.test_request_context():
+        from flask import url_for
+
+        values = {name: args.get((endpoint, name), args[name]) for name in app.url_map._rules_by_endpoint[endpoint][0].arguments}
+        return url_for(endpoint, **values) + args.get((endpoint, "?"), "")
+
+
+def outcome(response) -> str:
+    """"in" when the request got past the policy, else "out"."""
+    if response.status_code in (401, 403, 404):
+        return "out"
+    if response.status_code in (301, 302, 303) and "/sign-in?next=" in response.headers.get("Location", ""):
+        return "out"  # Flask-Login sending an anonymous visitor to sign in
+    assert response.status_code < 500, response.status_code
+    return "in"
+
+
+@pytest.fixture(scope="module")
+def routes_app(tmp_path_factory):
+    from flask_migrate import upgrade
+
+    tmp = tmp_path_factory.mktemp("routes")
+    database = Database(tmp)
+    app = make_app(database, tmp, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    database.drop()
+
+
+def _empty(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+def walk(app, role: str) -> dict[tuple[str, str], str]:
+    """Every route as ``role``: (endpoint, method) -> "in" or "out"."""
+    _empty(app)
+    found = {}
+    with clock.frozen(NOW), app.app_context():
+        people, args = build_world()
+        email = people[role].email if role != ANON else None
+        db.session.remove()
+        client = app.test_client()
+        if email:
+            assert client.post("/sign-in", data={"email": email, "password": factories.PASSWORD}).status_code == 302
+        for endpoint, method, rule in routes(app):
+            url = url_for_route(app, endpoint, rule, args)
+            response = client.open(url, method=method)
+            found[(endpoint, method)] = outcome(response)
+    _empty(app)
+    return found
+
+
+def test_every_route_has_an_entry(routes_app):
+    missing = [f"{endpoint} {method}" for endpoint, method, _rule in routes(routes_app) if not _has_entry(endpoint, method)]
+    assert missing == []
+
+
+def test_every_entry_is_a_route(routes_app):
+    endpoints = {endpoint for endpoint, _method, _rule in routes(routes_app)}
+    assert set(BY_ENDPOINT) | PUBLIC | OWN_ACCOUNT | {e for e, _m in BY_METHOD} <= endpoints
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_gets_past_the_policy_on_every_route(routes_app, role):
+    found = walk(routes_app, role)
+    wrong = {f"{endpoint} {method}": outcome for (endpoint, method), outcome in found.items()
+             if (outcome == "in") != (role in expected(endpoint, method))}
+    assert wrong == {}
