@@ -9,7 +9,7 @@ from marketplace.extensions import db
 from marketplace.forms import ConfirmForm
 from marketplace.pricing import service as pricing
 from marketplace.pricing.models import PriceAlert
-from marketplace.web import council_page, load
+from marketplace.web import attempt, council_page, load
 
 from . import community
 from . import listings as listing_service
@@ -50,7 +50,20 @@ def agree_price(listing_id: int):
             return redirect(url_for("council_catalogue.prices"))
     return render_template("council/agree_price.html", council=council, listing=listing, form=form, problem=problem,
                            history=pricing.price_history(listing), agreed=listing.agreed_price_for(council.id),
+                           confirm_form=ConfirmForm(),
                            title=f"Agreed price: {listing.title}")
+
+
+@bp.post("/prices/<int:listing_id>/end")
+@login_required
+def end_price(listing_id: int):
+    council = council_page("council.agree_prices")
+    listing = load(Listing, listing_id, "council.agree_prices", via=lambda _listing: council)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    _, problem = attempt(lambda: pricing.end_council_price(current_user, listing, council))
+    flash(problem or f"The agreed rate for {listing.title} has ended: the public price applies.", "info" if problem else "success")
+    return redirect(url_for("council_catalogue.agree_price", listing_id=listing.id))
 
 
 @bp.post("/price-alerts/<int:alert_id>/acknowledge")

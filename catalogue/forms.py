@@ -29,7 +29,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from marketplace import taxonomy
-from marketplace.fields import PoundsField
+from marketplace.fields import PoundsField, options
 from marketplace.taxonomy import PRICE_UNITS
 
 from .community import REPEATS
@@ -59,33 +59,33 @@ class ListingForm(FlaskForm):
     category = SelectField("Category", widget=GovSelect(), validators=[InputRequired("Choose a category")])
     outcomes = SelectMultipleField("What does it help people with?", widget=GovCheckboxesInput(), validators=[Optional()])
     price = PoundsField("Price in pounds", widget=GovTextInput(), description="Leave empty if it is free.", validators=[Optional()])
-    price_unit = RadioField("The price is for", widget=GovRadioInput(), choices=list(PRICE_UNITS.items()), default="hour",
+    price_unit = RadioField("The price is for", widget=GovRadioInput(), choices=options(list(PRICE_UNITS.items())), default="hour",
                             validators=[InputRequired("Choose what the price is for")])
     vat_rate_percent = RadioField("VAT", widget=GovRadioInput(), default="0", coerce=int,
-                                  choices=[(0, "No VAT (most care and support is exempt)"), (5, "5%"), (20, "20%")])
+                                  choices=options([(0, "No VAT (most care and support is exempt)"), (5, "5%"), (20, "20%")]))
     notice_hours = IntegerField("Notice needed to cancel, in hours", widget=GovTextInput(), default=24,
                                 validators=[InputRequired("Enter the notice period in hours"), NumberRange(0, 24 * 60)])
     cancellation_charge_percent = IntegerField("Charge for cancelling inside the notice period, as a percentage", widget=GovTextInput(),
                                                default=100, validators=[InputRequired("Enter a percentage"), NumberRange(0, 100)])
-    delivery_modes = SelectMultipleField("Where does it happen?", widget=GovCheckboxesInput(), choices=list(DELIVERY_MODES.items()),
+    delivery_modes = SelectMultipleField("Where does it happen?", widget=GovCheckboxesInput(), choices=options(list(DELIVERY_MODES.items())),
                                          validators=[InputRequired("Choose where it happens")])
     areas = StringField("Areas you cover", widget=GovTextInput(), description="The first part of postcodes, separated by commas, like SK1, SK2.",
                         validators=[Optional(), Length(max=500)])
     venue_address = TextAreaField("Venue address (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=500)])
-    days = SelectMultipleField("Days available", widget=GovCheckboxesInput(), choices=list(DAYS.items()), validators=[Optional()])
+    days = SelectMultipleField("Days available", widget=GovCheckboxesInput(), choices=options(list(DAYS.items())), validators=[Optional()])
     times = StringField("Times (optional)", widget=GovTextInput(), description="Like '9am to 5pm' or 'evenings'.", validators=[Optional(), Length(max=200)])
     min_age = IntegerField("Youngest age (optional)", widget=GovTextInput(), validators=[Optional(), NumberRange(0, 120)])
     max_age = IntegerField("Oldest age (optional)", widget=GovTextInput(), validators=[Optional(), NumberRange(0, 120)])
-    accessibility_features = SelectMultipleField("Accessibility", widget=GovCheckboxesInput(), choices=list(ACCESSIBILITY_FEATURES.items()), validators=[Optional()])
-    languages = SelectMultipleField("Languages", widget=GovCheckboxesInput(), choices=list(LANGUAGES.items()), validators=[Optional()])
+    accessibility_features = SelectMultipleField("Accessibility", widget=GovCheckboxesInput(), choices=options(list(ACCESSIBILITY_FEATURES.items())), validators=[Optional()])
+    languages = SelectMultipleField("Languages", widget=GovCheckboxesInput(), choices=options(list(LANGUAGES.items())), validators=[Optional()])
     how_to_join = TextAreaField("How to join (for free community activities)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
     contact = StringField("How to contact you about this (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=300)])
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category.choices = category_choices()
-        self.outcomes.choices = outcome_choices()
+        self.category.choices = options(category_choices())
+        self.outcomes.choices = options(outcome_choices())
 
     def listing_fields(self) -> dict:
         return {
@@ -114,7 +114,7 @@ class PersonForm(ListingForm):
 
     display_name = StringField("Your name as people will see it", widget=GovTextInput(), validators=[InputRequired("Enter your name"), Length(max=200)])
     person_role = RadioField("You are a", widget=GovRadioInput(), default="personal_assistant",
-                             choices=[("personal_assistant", "Personal assistant"), ("peer_broker", "Peer broker")])
+                             choices=options([("personal_assistant", "Personal assistant"), ("peer_broker", "Peer broker")]))
     skills = StringField("Skills, separated by commas", widget=GovTextInput(), description="Like: cooking, driving, mental health first aid.",
                          validators=[Optional(), Length(max=500)])
     dbs_checked_on = DateField("Date of your last DBS check (optional)", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
@@ -153,13 +153,13 @@ class OrganisationProfileForm(FlaskForm):
     address = TextAreaField("Address (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=500)])
     areas_served = StringField("Areas you serve", widget=GovTextInput(), description="The first part of postcodes, separated by commas.",
                                validators=[Optional(), Length(max=500)])
-    languages = SelectMultipleField("Languages", widget=GovCheckboxesInput(), choices=list(LANGUAGES.items()), validators=[Optional()])
+    languages = SelectMultipleField("Languages", widget=GovCheckboxesInput(), choices=options(list(LANGUAGES.items())), validators=[Optional()])
     accessibility = TextAreaField("Accessibility (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
     cqc_location_id = StringField("CQC location ID (if you provide regulated care)", widget=GovTextInput(),
                                   description="Like 1-123456789.", validators=[Optional(), Length(max=20)])
     cqc_rating = SelectField("Current CQC rating", widget=GovSelect(), validators=[Optional()],
-                             choices=[("", "Not rated or not regulated"), ("Outstanding", "Outstanding"), ("Good", "Good"),
-                                      ("Requires improvement", "Requires improvement"), ("Inadequate", "Inadequate")])
+                             choices=options([("", "Not rated or not regulated"), ("Outstanding", "Outstanding"), ("Good", "Good"),
+                                      ("Requires improvement", "Requires improvement"), ("Inadequate", "Inadequate")]))
     submit = SubmitField("Save profile", widget=GovSubmitInput())
 
 
@@ -175,7 +175,7 @@ class CommunityEventForm(FlaskForm):
     starts_on = DateField("First date", widget=GovDateInput(), format="%d %m %Y", validators=[InputRequired("Enter the first date")])
     start_time = StringField("Starts at (optional)", widget=GovTextInput(), description="Like 10:30", validators=[Optional(), Length(max=5)])
     end_time = StringField("Ends at (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=5)])
-    repeats = RadioField("How often?", widget=GovRadioInput(), choices=list(REPEATS.items()), default="none",
+    repeats = RadioField("How often?", widget=GovRadioInput(), choices=options(list(REPEATS.items())), default="none",
                          validators=[InputRequired("Choose how often it happens")])
     until = DateField("Last date (optional)", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
     submit = SubmitField("Add dates", widget=GovSubmitInput())
@@ -200,7 +200,7 @@ class SuggestCommunityForm(CommunityEventForm):
 
 class ModerationForm(FlaskForm):
     decision = RadioField("Decision", widget=GovRadioInput(), validators=[InputRequired("Choose a decision")],
-                          choices=[("published", "Publish it"), ("rejected", "Do not publish it")])
+                          choices=options([("published", "Publish it"), ("rejected", "Do not publish it")]))
     reason = TextAreaField("Reason (needed if you do not publish it)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 

@@ -10,6 +10,7 @@ from marketplace import taxonomy
 from marketplace.councils.models import Council
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.fields import options
 from marketplace.holders.service import holder_for_user
 from marketplace.money import MoneyParseError, format_pence, parse_pounds
 from marketplace.policy import can
@@ -224,7 +225,7 @@ def photo(photo_id: int):
 def suggest_community():
     form = SuggestCommunityForm()
     councils = db.session.scalars(db.select(Council).order_by(Council.name)).all()
-    form.council.choices = [(c.id, c.name) for c in councils]
+    form.council.choices = options([(c.id, c.name) for c in councils])
     if request.method == "GET":
         chosen = viewer_council()
         if chosen is not None:

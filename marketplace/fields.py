@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from .money import MoneyParseError, parse_pounds
@@ -25,3 +26,8 @@ class PoundsField(StringField):
 def strip_whitespace(value):
     """Phones and autofill often add a space around an email address; it is never meant."""
     return value.strip() if isinstance(value, str) else value
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms' SelectChoice, the shape WTForms 3.3 wants (tuples are deprecated)."""
+    return [pair if isinstance(pair, SelectChoice) else SelectChoice(*pair) for pair in pairs]

@@ -95,6 +95,7 @@ BY_ENDPOINT = {
     "council_catalogue.prices": {R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR},
     "council_catalogue.agree_price": {R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR},
     "council_catalogue.acknowledge": {R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR},
+    "council_catalogue.end_price": {R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR},
     "council_catalogue.moderation": {R.ADMINISTRATOR}, "council_catalogue.moderate": {R.ADMINISTRATOR},
     "admin.decide": {R.ADMINISTRATOR}, "admin.events": {R.ADMINISTRATOR}, "admin.organisations_index": {R.ADMINISTRATOR},
 }

@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from ..events.models import Event
 from ..extensions import db
+from ..fields import options
 from ..providers import service as providers
 from ..providers.models import OrganisationApproval
 from ..web import attempt, council_page, load
@@ -19,8 +20,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 class DecisionForm(FlaskForm):
     status = RadioField("Your decision", widget=GovRadioInput(), validators=[InputRequired("Choose a decision")],
-                        choices=[("approved", "Approve: their listings can be shown in this council's area"),
-                                 ("rejected", "Reject"), ("suspended", "Suspend")])
+                        choices=options([("approved", "Approve: their listings can be shown in this council's area"),
+                                 ("rejected", "Reject"), ("suspended", "Suspend")]))
     reason = TextAreaField("Reason (the organisation will read this)", widget=GovTextArea(),
                            description="Needed when you reject or suspend.", validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Save decision", widget=GovSubmitInput())
@@ -39,7 +40,7 @@ def organisations_index():
 def decide(approval_id: int):
     approval = load(OrganisationApproval, approval_id, "organisation.decide_approval")
     form = DecisionForm()
-    form.status.choices = [choice for choice in form.status.choices if choice[0] in providers.decisions(approval)]
+    form.status.choices = [choice for choice in form.status.choices if choice.value in providers.decisions(approval)]
     problem = None
     if form.validate_on_submit():
         _, problem = attempt(lambda: providers.decide(current_user, approval, form.status.data, form.reason.data))

@@ -6,12 +6,12 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovS
 from wtforms import DateField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..fields import PoundsField
+from ..fields import PoundsField, options
 
 
 class ManualPaymentForm(FlaskForm):
     method = RadioField("How was it paid?", widget=GovRadioInput(), default="bacs", validators=[InputRequired("Choose how it was paid")],
-                        choices=[("bacs", "Bank transfer (BACS)"), ("standing_order", "Standing order")])
+                        choices=options([("bacs", "Bank transfer (BACS)"), ("standing_order", "Standing order")]))
     reference = StringField("Bank reference", widget=GovTextInput(), validators=[InputRequired("Enter the bank reference"), Length(max=100)])
     paid_on = DateField("Date paid", widget=GovDateInput(), format="%d %m %Y", validators=[InputRequired("Enter the date it was paid")])
     submit = SubmitField("Record payment", widget=GovSubmitInput())
@@ -40,7 +40,7 @@ class AnswerForm(FlaskForm):
 
 class ResolveForm(FlaskForm):
     resolution = RadioField("Outcome", widget=GovRadioInput(), validators=[InputRequired("Choose the outcome")],
-                            choices=[("upheld", "The invoice was wrong: credit it"), ("rejected", "The invoice stands")])
+                            choices=options([("upheld", "The invoice was wrong: credit it"), ("rejected", "The invoice stands")]))
     credit = PoundsField("Credit in pounds (leave empty to credit all of it)", widget=GovTextInput(), validators=[Optional()])
     note = TextAreaField("Note", widget=GovTextArea(), validators=[Optional(), Length(max=1000)])
     submit = SubmitField("Record outcome", widget=GovSubmitInput())

@@ -29,10 +29,12 @@ INVOICE = StateMachine("invoice", {
     tones={"issued": "yellow", "approved": "blue", "paid": "green", "disputed": "red", "credited": "grey"})
 PAYMENT_STATUSES = {"pending": "In progress", "succeeded": "Paid", "failed": "Did not go through",
                     "cancelled": "Not needed: paid another way or credited"}
+# A payment reported failed can still succeed: the bank may take the money after all (a card check
+# finished late), and the webhook that says so must be recorded, never refused.
 PAYMENT = StateMachine("payment", {
     "pending": {"succeeded", "failed", "cancelled"},
     "succeeded": set(),
-    "failed": set(),
+    "failed": {"succeeded"},
     "cancelled": set(),
 }, initial=("pending",), model="payments", labels=PAYMENT_STATUSES,
     subject=lambda p: (p.invoice.holder, p.invoice.council_id))

@@ -172,7 +172,8 @@ def settle_from_gateway(payment: Payment, gateway_ref: str | None) -> bool:
     invoice = payment.invoice
     lock_invoice(invoice)
     db.session.refresh(payment)
-    if payment.status == "succeeded" or invoice.succeeded_payment is not None or not INVOICE.can_move(invoice, "paid"):
+    if (not PAYMENT.can_move(payment, "succeeded") or invoice.succeeded_payment is not None
+            or not INVOICE.can_move(invoice, "paid")):
         return False
     settle(None, payment, payment.method, gateway_ref=gateway_ref, reference=None, paid_on=clock.today())
     return True

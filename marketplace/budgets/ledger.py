@@ -84,14 +84,6 @@ def balances(budget_id: int) -> Balances:
     return result
 
 
-def replay(entries) -> Balances:
-    """Balances computed by walking entries one by one: the reference the tests compare against."""
-    result = Balances()
-    for entry in entries:
-        result.apply(entry.kind, entry.pot, entry.amount_pence)
-    return result
-
-
 def entries_for(budget_id: int) -> list[LedgerEntry]:
     return db.session.scalars(db.select(LedgerEntry).filter_by(budget_id=budget_id)
                               .order_by(LedgerEntry.effective_on, LedgerEntry.id)).all()

@@ -36,5 +36,3 @@ def upsert_councils(rules: list[dict] | None = None) -> list[Council]:
     return councils
 
 
-def get_by_slug(slug: str) -> Council | None:
-    return db.session.scalar(db.select(Council).filter_by(slug=slug))

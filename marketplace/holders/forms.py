@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, DateField, EmailField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
-from ..fields import strip_whitespace
+from ..fields import options, strip_whitespace
 from .models import CONTACT_CHANNELS, RIGHT_LABELS
 
 
@@ -34,7 +34,7 @@ POSTCODE_DISTRICT = Regexp(r"^\s*[A-Za-z]{1,2}[0-9][0-9A-Za-z]?\s*$", message="E
 
 class HolderRecordForm(FlaskForm):
     preferred_contact = RadioField("How would you like us to contact you?", widget=GovRadioInput(),
-                                   choices=list(CONTACT_CHANNELS.items()), validators=[InputRequired("Choose how you would like to be contacted")])
+                                   choices=options(list(CONTACT_CHANNELS.items())), validators=[InputRequired("Choose how you would like to be contacted")])
     phone = StringField("Phone number (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=40)])
     address = TextAreaField("Address for letters (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=500)])
     postcode_district = StringField("First part of your postcode (optional)", widget=GovTextInput(),
@@ -60,13 +60,13 @@ class NewHolderForm(HolderRecordForm):
 
 class DelegationForm(FlaskForm):
     kind = RadioField("Who are they?", widget=GovRadioInput(),
-                      choices=[("representative", "A representative: a carer, family member, friend or advocate"),
-                               ("broker", "A broker or support planner")],
+                      choices=options([("representative", "A representative: a carer, family member, friend or advocate"),
+                               ("broker", "A broker or support planner")]),
                       validators=[InputRequired("Choose who they are")])
     delegate_name = StringField("Their name", widget=GovTextInput(), filters=[strip_whitespace], validators=[Optional(), Length(max=200)])
     delegate_email = EmailField("Their email address", widget=GovTextInput(), filters=[strip_whitespace],
                                 validators=[InputRequired("Enter their email address"), Email("Enter an email address like name@example.com")])
-    rights = SelectMultipleField("What may they do?", widget=GovCheckboxesInput(), choices=list(RIGHT_LABELS.items()),
+    rights = SelectMultipleField("What may they do?", widget=GovCheckboxesInput(), choices=options(list(RIGHT_LABELS.items())),
                                  validators=[InputRequired("Choose at least one thing they may do")])
     starts_on = GovDateField("From", widget=GovDateInput(), format="%d %m %Y",
                           validators=[InputRequired("Enter the date this starts, like 1 12 2026")])

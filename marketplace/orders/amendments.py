@@ -109,17 +109,18 @@ def _apply(actor, amendment: ScheduleAmendment) -> None:
     order = line.order
     old = [o for o in line.occurrences if o.status == "scheduled" and o.on >= amendment.from_date]
     old_total = sum(o.amount_pence for o in old)
-    for occurrence in old:
-        OCCURRENCE.move(occurrence, "cancelled", actor=actor, reason="Replaced by an agreed change")
     dates = occurrence_dates(amendment.days, amendment.from_date, schedule_window(line.schedule, order.budget)[1])
     per = multiply(line.unit_price_pence, amendment.quantity_centi / 100)
     new_total = per * len(dates)
+    # The money first: a change the budget cannot cover is refused before any date is touched.
     if new_total > old_total:
         ledger.commit(order.budget, new_total - old_total, outcome_key=line.outcome_key, cause=order, actor=actor,
                       memo=f"Order {order.id}: schedule changed", what="pay for the changed schedule")
     elif old_total > new_total:
         ledger.release(order.budget, old_total - new_total, outcome_key=line.outcome_key, cause=order, actor=actor,
                        memo=f"Order {order.id}: schedule changed")
+    for occurrence in old:
+        OCCURRENCE.move(occurrence, "cancelled", actor=actor, reason="Replaced by an agreed change")
     for day in dates:
         occurrence = Occurrence(line=line, order=order, on=day, quantity_centi=amendment.quantity_centi, amount_pence=per)
         OCCURRENCE.start(occurrence, "scheduled", record=False)

@@ -16,6 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..fields import options
 from ..holders.forms import GovDateField  # survives a post without the three date boxes
 from .models import WEEKDAYS
 
@@ -50,8 +51,8 @@ class AddToBasketForm(FlaskForm):
     outcome_key = RadioField("Which outcome in the plan is it for?", widget=GovRadioInput(),
                              validators=[InputRequired("Choose which outcome it is for")])
     recurring = RadioField("How often?", widget=GovRadioInput(), default="once",
-                           choices=[("once", "Once"), ("weekly", "Every week, on the days I choose")])
-    days = SelectMultipleField("Which days?", widget=GovCheckboxesInput(), choices=DAY_CHOICES, validators=[Optional()])
+                           choices=options([("once", "Once"), ("weekly", "Every week, on the days I choose")]))
+    days = SelectMultipleField("Which days?", widget=GovCheckboxesInput(), choices=options(DAY_CHOICES), validators=[Optional()])
     starts_on = GovDateField("Starting from", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
     ends_on = GovDateField("Until (optional)", widget=GovDateInput(), format="%d %m %Y",
                            description="Leave empty to carry on until the end of the plan year.", validators=[Optional()])
@@ -80,7 +81,7 @@ class ReasonForm(FlaskForm):
 
 class ApprovalForm(FlaskForm):
     decision = RadioField("Decision", widget=GovRadioInput(), validators=[InputRequired("Choose a decision")],
-                          choices=[("approve", "Approve: send it to the provider"), ("reject", "Do not approve")])
+                          choices=options([("approve", "Approve: send it to the provider"), ("reject", "Do not approve")]))
     reason = TextAreaField("Reason (needed if you do not approve)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
@@ -94,7 +95,7 @@ class DeliveryForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     scope = RadioField("What do you want to cancel?", widget=GovRadioInput(), default="all",
-                       choices=[("all", "Everything not yet delivered"), ("from", "Dates from a day I choose")])
+                       choices=options([("all", "Everything not yet delivered"), ("from", "Dates from a day I choose")]))
     from_date = GovDateField("From", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
     submit = SubmitField("Yes, cancel", widget=GovSubmitInput())
 
@@ -117,7 +118,7 @@ class AnswerForm(FlaskForm):
 class AmendmentForm(FlaskForm):
     from_date = GovDateField("From", widget=GovDateInput(), format="%d %m %Y", description="A date after today.",
                              validators=[InputRequired("Enter the date the change starts")])
-    days = SelectMultipleField("Which days?", widget=GovCheckboxesInput(), choices=DAY_CHOICES,
+    days = SelectMultipleField("Which days?", widget=GovCheckboxesInput(), choices=options(DAY_CHOICES),
                                validators=[InputRequired("Choose at least one day")])
     quantity = QuantityField("How much each time?", widget=GovTextInput(), description="Hours, sessions or items, like 2 or 1.5.",
                              validators=[InputRequired("Enter how much each time")])

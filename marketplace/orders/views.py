@@ -12,6 +12,7 @@ from catalogue.models import Listing
 from .. import clock
 from ..errors import DomainError
 from ..extensions import db
+from ..fields import options
 from ..forms import ConfirmForm
 from ..holders import service as holders
 from ..holders.models import Holder
@@ -52,12 +53,12 @@ def new():
     if not choices:
         abort(403)
     form = AddToBasketForm()
-    form.holder_id.choices = [(h.id, h.name) for h in choices]
+    form.holder_id.choices = options([(h.id, h.name) for h in choices])
     chosen_id = form.holder_id.data if form.is_submitted() else (request.args.get("holder", type=int) or choices[0].id)
     holder = next((h for h in choices if h.id == chosen_id), choices[0])
     require(current_user, "holder.order", holder)
     plan = CheckoutContext.for_holder(holder).plan
-    form.outcome_key.choices = [(o.key, o.own_words) for o in plan.outcomes] if plan else []
+    form.outcome_key.choices = options([(o.key, o.own_words) for o in plan.outcomes] if plan else [])
     if not form.is_submitted():
         form.holder_id.data = holder.id
         form.quantity.data = "1"

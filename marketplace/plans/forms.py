@@ -15,7 +15,7 @@ from wtforms import BooleanField, DateField, RadioField, SelectMultipleField, St
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..budgets.models import DEPLOYMENT_OPTIONS, FUNDING_SCHEDULES
-from ..fields import PoundsField
+from ..fields import PoundsField, options
 from .models import WRITERS
 
 
@@ -42,7 +42,7 @@ class PlanForm(FlaskForm):
                                      description="For example, if a personal assistant is ill.", validators=[Optional(), Length(max=5000)])
     risks = TextAreaField("Risks and how they are managed", widget=GovTextArea(),
                           description="One a line: what could go wrong | how it is managed.", validators=[Optional(), Length(max=5000)])
-    written_with = SelectMultipleField("Who helped write this plan?", widget=GovCheckboxesInput(), choices=list(WRITERS.items()),
+    written_with = SelectMultipleField("Who helped write this plan?", widget=GovCheckboxesInput(), choices=options(list(WRITERS.items())),
                                        validators=[Optional()])
     submit = SubmitField("Save", widget=GovSubmitInput())
 
@@ -62,8 +62,8 @@ class OutcomeForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     decision = RadioField("Decision", widget=GovRadioInput(), validators=[InputRequired("Choose a decision")],
-                          choices=[("approved", "Approve the plan"), ("changes_requested", "Ask for changes"),
-                                   ("refused", "Do not approve"), ("referred_to_panel", "Refer to the risk enablement panel")])
+                          choices=options([("approved", "Approve the plan"), ("changes_requested", "Ask for changes"),
+                                   ("refused", "Do not approve"), ("referred_to_panel", "Refer to the risk enablement panel")]))
     reason = TextAreaField("Reason (the person will read this)", widget=GovTextArea(),
                            description="Needed unless you approve. Plain words, please.", validators=[Optional(), Length(max=3000)])
     as_panel = BooleanField("I am recording the panel's decision", widget=GovCheckboxInput(), validators=[Optional()])
@@ -76,16 +76,16 @@ class BudgetForm(FlaskForm):
     indicative = PoundsField("Indicative budget for the year, in pounds", widget=GovTextInput(), validators=[Optional()])
     contribution = PoundsField("The person's assessed contribution for the year, in pounds", widget=GovTextInput(),
                                description="Leave empty if there is none.", validators=[Optional()])
-    deployment_option = RadioField("Who will hold the money?", widget=GovRadioInput(), choices=list(DEPLOYMENT_OPTIONS.items()),
+    deployment_option = RadioField("Who will hold the money?", widget=GovRadioInput(), choices=options(list(DEPLOYMENT_OPTIONS.items())),
                                    default="direct_payment", validators=[InputRequired("Choose who will hold the money")])
     budget_manager_name = StringField("Budget manager (for a managed account)", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    funding_schedule = RadioField("How often is money paid in?", widget=GovRadioInput(), choices=list(FUNDING_SCHEDULES.items()),
+    funding_schedule = RadioField("How often is money paid in?", widget=GovRadioInput(), choices=options(list(FUNDING_SCHEDULES.items())),
                                   validators=[Optional()])
     submit = SubmitField("Set up budget", widget=GovSubmitInput())
 
 
 class DeploymentForm(FlaskForm):
-    to_option = RadioField("Who should hold the money from now on?", widget=GovRadioInput(), choices=list(DEPLOYMENT_OPTIONS.items()),
+    to_option = RadioField("Who should hold the money from now on?", widget=GovRadioInput(), choices=options(list(DEPLOYMENT_OPTIONS.items())),
                            validators=[InputRequired("Choose who should hold the money")])
     effective_on = DateField("From", widget=GovDateInput(), format="%d %m %Y", validators=[InputRequired("Enter the date the change starts")])
     budget_manager_name = StringField("Budget manager (for a managed account)", widget=GovTextInput(), validators=[Optional(), Length(max=200)])

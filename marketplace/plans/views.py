@@ -13,6 +13,7 @@ from ..budgets import service as budgets
 from ..budgets.models import BudgetPeriod
 from ..errors import DomainError
 from ..extensions import db
+from ..fields import options
 from ..forms import ConfirmForm
 from ..holders.models import Holder
 from ..web import council_page, load
@@ -35,8 +36,8 @@ def get_budget(budget_id: int, action: str = "holder.view") -> BudgetPeriod:
 
 def _outcome_form() -> OutcomeForm:
     form = OutcomeForm()
-    form.codes.choices = [(code, o["plain"]) for code, o in taxonomy.outcomes().items()]
-    form.categories.choices = [(slug, c["name"]) for slug, c in sorted(taxonomy.categories().items(), key=lambda kv: kv[1]["name"])]
+    form.codes.choices = options([(code, o["plain"]) for code, o in taxonomy.outcomes().items()])
+    form.categories.choices = options([(slug, c["name"]) for slug, c in sorted(taxonomy.categories().items(), key=lambda kv: kv[1]["name"])])
     return form
 
 

@@ -14,12 +14,12 @@ from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, 
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from ..accounts.passwords import MIN_LENGTH
-from ..fields import strip_whitespace
+from ..fields import options, strip_whitespace
 from .models import ORGANISATION_KINDS
 
 
 class RegisterOrganisationForm(FlaskForm):
-    kind = RadioField("What are you?", widget=GovRadioInput(), choices=[(k, v) for k, v in ORGANISATION_KINDS.items() if k != "council_service"],
+    kind = RadioField("What are you?", widget=GovRadioInput(), choices=options([(k, v) for k, v in ORGANISATION_KINDS.items() if k != "council_service"]),
                       validators=[InputRequired("Choose what kind of organisation you are")])
     organisation_name = StringField("Name of your organisation or business", widget=GovTextInput(),
                                     description="If you are a self-employed personal assistant, use your own name.",

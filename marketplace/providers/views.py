@@ -8,6 +8,7 @@ from ..accounts import service as accounts
 from ..councils.models import Council
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..fields import options
 from ..web import load
 from . import service
 from .forms import RegisterOrganisationForm
@@ -21,7 +22,7 @@ bp = Blueprint("providers", __name__)
 def register():
     form = RegisterOrganisationForm()
     councils = db.session.scalars(db.select(Council).order_by(Council.name)).all()
-    form.councils.choices = [(c.id, c.name) for c in councils]
+    form.councils.choices = options([(c.id, c.name) for c in councils])
     problem = None
     if form.validate_on_submit():
         chosen = [c for c in councils if c.id in set(form.councils.data)]

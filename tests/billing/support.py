@@ -252,6 +252,12 @@ class StripeStub:
         elif handler.path == "/v1/transfers":
             body = {"id": "tr_stub_1", "object": "transfer", "amount": int(form.get("amount", 0)),
                     "currency": form.get("currency"), "destination": form.get("destination"), "livemode": False}
+        elif handler.path.startswith("/v1/transfers/") and handler.path.endswith("/reversals"):
+            body = {"id": "trr_stub_1", "object": "transfer_reversal", "amount": int(form.get("amount", 0)),
+                    "transfer": handler.path.split("/")[3], "currency": "gbp"}
+        elif handler.path == "/v1/refunds":
+            body = {"id": "re_stub_1", "object": "refund", "amount": int(form.get("amount", 0)), "status": "succeeded",
+                    "payment_intent": form.get("payment_intent"), "currency": "gbp"}
         else:
             self._send(handler, 404, {"error": {"type": "invalid_request_error", "message": f"No stub for {handler.path}"}})
             return

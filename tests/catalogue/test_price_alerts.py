@@ -174,3 +174,13 @@ def test_acknowledging_needs_the_form_token(market, browser):
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(PriceAlert, alert.id).acknowledged_at is None
+
+
+def test_a_commissioner_ends_an_agreed_rate_from_its_page(market, browser):
+    listing = market["listing"]
+    browser.sign_in(market["commissioner"].email)
+    response = browser.submit(f"/council/prices/{listing.id}/end", form_url=f"/council/prices/{listing.id}")
+    assert response.status_code == 302
+    page = page_text(browser.get(response.headers["Location"]))
+    assert "has ended: the public price applies" in page and "No agreed rate yet." in page
+    assert [(c.old_pence, c.new_pence) for c in pricing.price_history(listing) if c.council_id][0] == (1500, None)

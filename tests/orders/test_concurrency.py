@@ -21,6 +21,7 @@ from marketplace.orders import quote as quoting
 from marketplace.orders.models import Order
 
 from ..conftest import is_postgres
+from ..ledger_replay import replay
 from .support import key
 
 BUYERS = 24  # the holder and 23 people with "order" rights, each with their own basket
@@ -87,4 +88,4 @@ def test_concurrent_checkouts_never_commit_more_than_the_budget_and_refuse_the_r
     assert money.pot(pot_key).committed == committed == 100000
     assert money.pot(pot_key).available == FUNDED - committed == 10000 >= 0
     assert money.total.available >= 0
-    assert ledger.replay(ledger.entries_for(budget_id)) == money  # every entry accounted for, none half-written
+    assert replay(ledger.entries_for(budget_id)) == money  # every entry accounted for, none half-written

@@ -19,6 +19,8 @@ from marketplace.budgets import ledger
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 
+from ..ledger_replay import replay
+
 COUNCILS = ["aldermoor", "birchley"]  # earmarked per outcome; one global sum
 PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -110,7 +112,7 @@ def test_the_books_balance_after_every_operation(make, staff, slug, sequence):
 
     def check(operation, accepted):
         derived = ledger.balances(budget.id)
-        replayed = ledger.replay(ledger.entries_for(budget.id))
+        replayed = replay(ledger.entries_for(budget.id))
         assert derived.total == replayed.total, ("(a) total differs from the replay", operation)
         assert derived.pots == replayed.pots, ("(a) pots differ from the replay", operation)
         assert derived.total.available >= 0, ("(b) the budget went below zero", operation)

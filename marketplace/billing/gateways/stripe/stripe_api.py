@@ -90,12 +90,6 @@ def reverse_transfer(*, transfer: str, amount_pence: int, idempotency_key: str):
         idempotency_key=idempotency_key)
 
 
-def create_payment_method_for_tests(card_number: str):
-    """Only for test mode (localstripe): real card details never reach this server; Stripe.js collects them."""
-    return _call("payment_method.create", lambda: client().v1.payment_methods.create(
-        params={"type": "card", "card": {"number": card_number, "exp_month": 12, "exp_year": 2030, "cvc": "123"}}))
-
-
 def create_connected_account(*, email: str, idempotency_key: str):
     return _call("account.create", lambda: client().v1.accounts.create(
         params={"type": "express", "country": "GB", "email": email,
