@@ -98,6 +98,16 @@ def _date(value, fmt: str = "%-d %B %Y"):
     return value.strftime(fmt)
 
 
+_DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
+              "sat": "Saturday", "sun": "Sunday"}
+
+
+def _weekdays(codes) -> str:
+    """["tue", "thu"] -> "Tuesday and Thursday": days as people say them."""
+    names = [_DAY_NAMES.get(code, code) for code in codes or []]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+
+
 def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -112,6 +122,7 @@ def _security_headers(response):
 def init_app(app) -> None:
     app.add_template_filter(format_pence, "pence")
     app.add_template_filter(_date, "date")
+    app.add_template_filter(_weekdays, "weekdays")
     # Templates ask the policy who may act, and the state machines which moves are open: never status strings.
     app.add_template_global(lambda action, target=None: policy.can(current_user, action, target), "can")
     app.add_template_global(states.may, "may")
