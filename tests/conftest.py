@@ -20,6 +20,24 @@ from .helpers import Browser
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+def pytest_configure(config):
+    """``STATE_TABLE_MUTANT`` breaks one state machine on purpose, for ``bench/state_table_mutants.py``:
+    "-invoice:approved>paid" removes a move from the table; "*invoice" lets the machine move anywhere."""
+    mutant = os.environ.get("STATE_TABLE_MUTANT")
+    if not mutant:
+        return
+    from marketplace.states import machines
+
+    by_name = {machine.name: machine for machine in machines()}
+    if mutant.startswith("*"):
+        by_name[mutant[1:]].check = lambda obj, to: None
+    else:
+        name, edge = mutant[1:].split(":")
+        source, target = edge.split(">")
+        table = by_name[name].table
+        table[source] = table[source] - {target}
+
+
 def is_postgres() -> bool:
     return bool(TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgresql"))
 

@@ -18,11 +18,12 @@ INVOICE_STATUSES = {
     "disputed": "Disputed",
     "credited": "Cancelled by a credit note",
 }
-# A dispute pauses an invoice; its resolution takes it back where it was, or credits it.
+# A dispute pauses an invoice: nothing is paid or credited around it. Its resolution takes the
+# invoice back where it was, and an upheld dispute's credit note then credits it.
 INVOICE = StateMachine("invoice", {
     "issued": {"approved", "disputed", "credited"},
     "approved": {"paid", "disputed", "credited"},
-    "disputed": {"issued", "approved", "credited"},
+    "disputed": {"issued", "approved"},
     "paid": {"credited"},
     "credited": set(),
 }, initial=("issued",), model="invoices", labels=INVOICE_STATUSES,

@@ -67,3 +67,17 @@ def test_the_job_invoices_only_up_to_the_date_it_is_given(app, monthly):
     assert result.output.strip() == "Raised 1 invoices."
     assert [row[5] for row in all_invoices()] == [4000]
 
+
+
+def test_a_late_cancellation_charge_is_invoiced_by_the_job(app, market):
+    """Cancelled inside the notice period, the date is charged: the job invoices the charge."""
+    from marketplace.billing.invoicing import raise_invoices
+    from marketplace.orders import lifecycle
+
+    town = market(invoicing="monthly")
+    order = factories.accepted_order(town.buyer, town.holder, town.listing, town.outcome.key, town.provider_user)
+    assert lifecycle.cancel(town.buyer, order) == {"released": 0, "charged": 4000}
+    (invoice,) = raise_invoices()
+    assert [(line.description, line.amount_pence) for line in invoice.lines] == [
+        ("Support worker for days out: late cancellation charge", 4000)]
+    assert [o.status for o in occurrences_of(fresh(order))] == ["invoiced"]

@@ -93,3 +93,16 @@ def test_the_dispute_answer_and_outcome_go_through_the_invoice_page(jo, signed_i
     record = fresh(record)
     assert (record.provider_answer, record.status, record.resolution_note) == ("We are sorry", "upheld", "Our mistake")
     assert fresh(invoice).status == "credited"
+
+
+def test_the_provider_may_uphold_a_dispute_straight_away_without_answering_first(jo, disputed):
+    corrections.resolve_dispute(jo.provider_user, disputed, upheld=True, note="Sorry, our mistake")
+    record = fresh(disputed)
+    assert (record.status, record.invoice.status, record.invoice.payable_pence) == ("upheld", "credited", 0)
+
+
+def test_a_disputed_invoice_is_not_credited_around_its_dispute(jo, disputed):
+    """A credit note waits for the dispute: the dispute's outcome is where the invoice is put right."""
+    with pytest.raises(DomainError, match="disputed and cannot be made credited"):
+        corrections.issue_credit_note(jo.provider_user, fresh(disputed).invoice, 1000, "Part of it")
+    assert fresh(disputed).invoice.credit_notes == []

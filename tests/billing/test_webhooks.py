@@ -102,3 +102,13 @@ def test_without_a_configured_secret_webhooks_are_refused(client, ctx):
     payload = event("evt_1", "customer.created", {"id": "cus_1", "object": "customer"})
     assert deliver_webhook(client, payload).status_code == 400
     assert stripe_events() == []
+
+
+def test_a_success_after_a_failure_is_recorded_the_bank_took_the_money_after_all(client, webhook_secret, jo, pending):
+    failed = intent(pending, "requires_payment_method", last_payment_error={"message": "Authentication timed out."})
+    deliver_webhook(client, event("evt_4", "payment_intent.payment_failed", failed))
+    response = deliver_webhook(client, event("evt_5", "payment_intent.succeeded", intent(pending, "succeeded")))
+    assert (response.status_code, response.get_json()["result"]) == (200, "settled")
+    payment = fresh(pending)
+    assert (payment.status, payment.invoice.status) == ("succeeded", "paid")
+    assert [e.amount_pence for e in entries(pending.invoice, "payment")] == [4000]

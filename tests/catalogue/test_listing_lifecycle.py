@@ -54,6 +54,15 @@ def test_listing_goes_from_draft_to_published_to_paused_to_published_to_archived
     assert actions == ["listing.draft", "listing.published", "listing.paused", "listing.published", "listing.archived"]
 
 
+def test_a_paused_listing_can_be_archived_without_publishing_it_again(provider):
+    _organisation, admin = provider
+    made = _draft(provider)
+    listings.change_status(admin, made, "published")
+    listings.change_status(admin, made, "paused")
+    listings.change_status(admin, made, "archived")
+    assert db.session.get(Listing, made.id).status == "archived"
+
+
 @pytest.mark.parametrize("path, illegal", [
     ((), "paused"),
     ((), "draft"),

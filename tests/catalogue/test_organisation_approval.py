@@ -116,3 +116,54 @@ def test_organisation_can_still_see_its_own_listing_before_approval(make, newcom
 
     assert response.status_code == 200
     assert "Garden clearance" in page_text(response)
+
+
+# --- the approval's life: what may follow what -------------------------------------------------
+
+@pytest.fixture
+def decided(make, councils, newcomer):
+    """``decided(*steps)``: the newcomer's Aldermoor approval after the administrator's decisions in turn."""
+    aldermoor, _birchley = councils
+    admin = make.user("administrator", aldermoor)
+
+    def run(*steps):
+        approval = _approval(newcomer, aldermoor)
+        for step in steps:
+            providers.decide(admin, approval, step, None if step == "approved" else "Our reasons.")
+        return admin, approval
+    return run
+
+
+def test_a_suspension_is_lifted_by_approving_again_and_the_listings_come_back(decided, client):
+    _admin, approval = decided("approved", "suspended", "approved")
+    assert approval.status == "approved"
+    assert _search(client, "aldermoor") == ["Garden clearance"]
+
+
+def test_a_suspended_organisation_can_be_turned_down_for_good(decided, client):
+    _admin, approval = decided("approved", "suspended", "rejected")
+    assert approval.status == "rejected"
+    assert _search(client, "aldermoor") == []
+
+
+def test_a_rejected_organisation_can_be_reconsidered_and_approved(decided, client):
+    _admin, approval = decided("rejected", "approved")
+    assert approval.status == "approved"
+    assert _search(client, "aldermoor") == ["Garden clearance"]
+
+
+@pytest.mark.parametrize("steps, illegal", [((), "suspended"), (("approved",), "rejected"), (("approved",), "approved")])
+def test_a_decision_the_approvals_state_does_not_allow_is_refused(decided, steps, illegal):
+    """Pending cannot be suspended; an approved organisation is suspended before it is turned down."""
+    admin, approval = decided(*steps)
+    before = approval.status
+    with pytest.raises(DomainError, match="cannot be made"):
+        providers.decide(admin, approval, illegal, "Our reasons.")
+    assert approval.status == before
+
+
+def test_the_decision_page_offers_only_the_decisions_open_now(make, councils, decided, browser):
+    admin, approval = decided("approved")
+    browser.sign_in(admin.email)
+    page = page_text(browser.get(f"/admin/organisations/{approval.id}"))
+    assert "Suspend" in page and "Reject" not in page and "Approve:" not in page
