@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", ROOT / "instance"))
 
 DEV_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+
+
+def _list(name: str, default: str) -> list[str]:
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -24,6 +29,11 @@ def _bool(name: str, default: bool = False) -> bool:
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
+    # Every link in an email is built on this, never on the Host a request claims (a forged Host
+    # would otherwise put a reset token into a link to someone else's site).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Requests for any other host are refused with a 400 (Flask checks request.host against these).
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS", "127.0.0.1,localhost")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'supportmarket.db'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE_DIR / "search-index")
@@ -70,17 +80,31 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = 63072000  # two years: browsers only ever use https here
+    # In production the trusted hosts default to the public URL's own host.
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS", urlsplit(os.environ.get("PUBLIC_BASE_URL", "")).hostname or "")
 
     @classmethod
     def check(cls) -> None:
-        if not os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY") == DEV_SECRET_KEY:
-            raise RuntimeError("SECRET_KEY must be set to a long random value outside development.")
+        """Refuse to start with settings that would be unsafe with real people's data and money."""
+        problems = []
+        key = os.environ.get("SECRET_KEY") or ""
+        if key == DEV_SECRET_KEY or len(key) < 32 or len(set(key)) < 10:
+            problems.append("SECRET_KEY must be a long random value (at least 32 characters), e.g. "
+                            "python3 -c 'import secrets; print(secrets.token_hex(32))'")
+        base = urlsplit(os.environ.get("PUBLIC_BASE_URL", ""))
+        if base.scheme != "https" or not base.hostname or base.path not in ("", "/"):
+            problems.append("PUBLIC_BASE_URL must be the site's https address, like https://market.example.org")
+        if problems:
+            raise RuntimeError("Support Market will not start in production: " + "; ".join(problems) + ".")
 
 
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key"
+    PUBLIC_BASE_URL = "http://localhost"
+    TRUSTED_HOSTS = ["localhost", "127.0.0.1"]
     WTF_CSRF_ENABLED = True
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8

@@ -1,8 +1,8 @@
 """Domain errors, and the one place that turns errors into pages or JSON."""
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from .extensions import db
 
@@ -73,6 +73,12 @@ def init_app(app) -> None:
     def _domain(error: DomainError):
         db.session.rollback()
         return render_error(error.status_code, error.message)
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(_error: SecurityError):
+        """A request for a host the site does not answer to: no page is built for it (its links
+        would name that host), only a plain refusal."""
+        return Response("This site does not answer to that address.", status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -150,6 +150,13 @@ def _holder_manage_budget_option(user, holder) -> bool:
             or _staff(user, holder.council_id, *_CASEWORK, R.FINANCE_OFFICER))
 
 
+@rule("budget.arrange_service_fund")
+def _budget_arrange_service_fund(user, holder) -> bool:
+    """An individual service fund is a contract between the council and the provider holding it: the
+    council's case and finance staff arrange it."""
+    return _staff(user, holder.council_id, *_CASEWORK, R.FINANCE_OFFICER)
+
+
 @rule("plan.decide")
 def _plan_decide(user, plan) -> bool:
     """Case staff decide on plans: ask for changes, refer to the panel (and approve within the ladder)."""
@@ -266,10 +273,36 @@ def _invoice_credit(user, invoice) -> bool:
     return _works_for(user, invoice.organisation_id)
 
 
+def _council_referee(user, invoice) -> bool:
+    """The council's finance officers and administrators settle a dispute the two sides cannot."""
+    return _staff(user, invoice.council_id, R.FINANCE_OFFICER, R.ADMINISTRATOR)
+
+
+@rule("dispute.uphold")
+def _dispute_uphold(user, dispute) -> bool:
+    """Upholding a dispute credits the provider's invoice: the provider agrees, or the council decides.
+    The payer who raised it can never uphold it themselves."""
+    return _invoice_credit(user, dispute.invoice) or _council_referee(user, dispute.invoice)
+
+
+@rule("dispute.reject")
+def _dispute_reject(user, dispute) -> bool:
+    """Rejecting a dispute lets the invoice stand: the payer withdraws it, or the council decides.
+    The provider alone can never reject it."""
+    return _invoice_approve(user, dispute.invoice) or _council_referee(user, dispute.invoice)
+
+
 @rule("dispute.resolve")
 def _dispute_resolve(user, dispute) -> bool:
-    """Recording how a dispute ended: whoever pays the invoice, or the provider."""
-    return _invoice_approve(user, dispute.invoice) or _invoice_credit(user, dispute.invoice)
+    """Recording how a dispute ended, one way or the other (see dispute.uphold and dispute.reject)."""
+    return _dispute_uphold(user, dispute) or _dispute_reject(user, dispute)
+
+
+def decides_as_council(user, dispute, outcome: str) -> bool:
+    """Whether ``user`` records ``outcome`` as the council's referee rather than as one of the two sides
+    (the council must then say why)."""
+    side = _invoice_credit if outcome == "upheld" else _invoice_approve
+    return not side(user, dispute.invoice) and _council_referee(user, dispute.invoice)
 
 
 @rule("invoice.refund")

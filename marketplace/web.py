@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import abort, g, session
+from flask import abort, current_app, g, request, session
 from flask_login import current_user
 
 from . import policy, states
+from .accounts import sessions
 from .accounts.models import User
 from .clock import LONDON
 from .councils.models import Council
@@ -21,10 +22,14 @@ from .money import format_pence
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
+    """The signed-in person, only while this browser's sign-in session stands (see accounts.sessions)."""
     try:
-        return db.session.get(User, int(user_id))
+        user_id = int(user_id)
     except (TypeError, ValueError):
         return None
+    if not 0 < user_id < 2**31 or not sessions.is_live(user_id):
+        return None
+    return db.session.get(User, user_id)
 
 
 login_manager.login_view = "accounts.sign_in"
@@ -109,6 +114,13 @@ def _weekdays(codes) -> str:
 
 
 def _security_headers(response):
+    if current_app.config.get("HSTS_SECONDS"):
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")
+    if ("Cache-Control" not in response.headers and request.endpoint != "static"
+            and current_user and current_user.is_authenticated):
+        # Pages for a signed-in person hold their data (or someone's they act for): never kept by a
+        # browser or a proxy, including invoice PDFs and payment files.
+        response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -59,6 +59,7 @@ TABLE = {
     ("holder.write_plan", "holder"): CASEWORK,
     ("holder.manage_budget", "holder"): CASEWORK | {R.FINANCE_OFFICER},
     ("holder.manage_budget_option", "holder"): CASEWORK | {R.FINANCE_OFFICER},
+    ("budget.arrange_service_fund", "holder"): CASEWORK | {R.FINANCE_OFFICER},
     ("delegation.revoke", "delegation"): CASEWORK,
     ("plan.decide", "plan"): CASEWORK,
     ("holder.create", "council"): CASEWORK | {R.BROKER},
@@ -95,7 +96,9 @@ TABLE = {
     ("invoice.pay", "dp_invoice"): set(),
     ("invoice.credit", "invoice"): ORG_ROLES,
     ("invoice.refund", "invoice"): ORG_ROLES,
-    ("dispute.resolve", "dispute"): ORG_ROLES | {R.FINANCE_OFFICER},
+    ("dispute.resolve", "dispute"): ORG_ROLES | {R.FINANCE_OFFICER, R.ADMINISTRATOR},
+    ("dispute.uphold", "dispute"): ORG_ROLES | {R.FINANCE_OFFICER, R.ADMINISTRATOR},  # the provider, or the council
+    ("dispute.reject", "dispute"): {R.FINANCE_OFFICER, R.ADMINISTRATOR},  # the payer (here the council), or the council
     ("plan.approve", "plan"): {R.CARE_COORDINATOR, R.TEAM_MANAGER},
     ("plan.approve", "manager_plan"): {R.TEAM_MANAGER},
     ("plan.approve", "panel_plan"): set(),

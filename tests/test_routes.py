@@ -81,7 +81,7 @@ BY_ENDPOINT = {
     "billing.show": HOLDER_VIEWERS | ORG, "billing.pdf": HOLDER_VIEWERS | ORG, "billing.remittance": HOLDER_VIEWERS | ORG,
     "billing.approve": {R.HOLDER}, "billing.dispute": {R.HOLDER}, "billing.pay_card": {R.HOLDER},
     "billing.pay_manual": {R.HOLDER}, "billing.pay_transfer": {R.HOLDER},
-    "billing.resolve": {R.HOLDER} | ORG,
+    "billing.resolve": {R.HOLDER, R.FINANCE_OFFICER, R.ADMINISTRATOR} | ORG,  # the two sides, and the council as referee
     "billing.credit": ORG, "billing.answer": ORG, "billing.refund": ORG, "billing.provider_finance": ORG,
     "billing.council_payments": {R.FINANCE_OFFICER, R.ADMINISTRATOR}, "billing.run_csv": {R.FINANCE_OFFICER, R.ADMINISTRATOR},
     "billing.run_paid": {R.FINANCE_OFFICER, R.ADMINISTRATOR},

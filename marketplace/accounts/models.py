@@ -71,3 +71,16 @@ class RoleGrant(db.Model):
     @property
     def label(self) -> str:
         return R.LABELS.get(self.role, self.role)
+
+
+class SignInSession(db.Model):
+    """One signed-in browser. Its token travels in the (signed) session cookie; ending the row ends
+    that browser's session, so a copied cookie stops working after sign-out or a password change."""
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token: a stolen table signs nobody in
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

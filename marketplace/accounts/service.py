@@ -1,13 +1,12 @@
 """Account rules: creating users, signing in, resets, invitations, registration."""
 from __future__ import annotations
 
-from flask import url_for
-
-from .. import clock, mail
+from .. import clock, links, mail
 from ..errors import DomainError
 from ..events import service as events
 from ..extensions import db
 from . import roles as R
+from . import sessions
 from .models import RoleGrant, User
 from .passwords import hash_password, password_problem, verify_password
 from .tokens import INVITATION, RESET, make_token, read_token
@@ -73,7 +72,8 @@ def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         raise DomainError("Your current password is not right")
     _set_password(user, new)
-    events.record("account.password_changed", actor=user, obj=user)
+    ended = sessions.end_others(user)  # anyone else signed in as this person is signed out
+    events.record("account.password_changed", actor=user, obj=user, sessions_ended=ended)
     db.session.commit()
 
 
@@ -89,7 +89,7 @@ def request_password_reset(email: str) -> None:
     user = find_by_email(email)
     if user is None or not user.is_active_account:
         return
-    link = url_for("accounts.reset_password", token=make_token(user, RESET), _external=True)
+    link = links.url("accounts.reset_password", token=make_token(user, RESET))
     mail.send(
         user.email,
         "Reset your Support Market password",
@@ -103,7 +103,8 @@ def request_password_reset(email: str) -> None:
 def reset_password(token: str, new_password: str) -> User:
     user = read_token(token, RESET)
     _set_password(user, new_password)
-    events.record("account.password_reset", actor=user, obj=user)
+    ended = sessions.end_others(user, keep_this=False)  # whoever had the old password is signed out everywhere
+    events.record("account.password_reset", actor=user, obj=user, sessions_ended=ended)
     db.session.commit()
     return user
 
@@ -111,7 +112,7 @@ def reset_password(token: str, new_password: str) -> User:
 def send_invitation(user: User, invited_by: User | None = None) -> str:
     """Email (or re-email) an invitation link to set a password; returns the link."""
     user.invited_at = clock.now()
-    link = url_for("accounts.accept_invitation", token=make_token(user, INVITATION), _external=True)
+    link = links.url("accounts.accept_invitation", token=make_token(user, INVITATION))
     inviter = f" {invited_by.name} has set up an account for you." if invited_by else ""
     mail.send(
         user.email,

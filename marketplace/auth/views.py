@@ -4,12 +4,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from ..accounts import service
+from ..accounts import service, sessions
 from ..accounts.tokens import INVITATION, RESET, TokenError, read_token
 from ..errors import DomainError
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..policy import require
 from .forms import ChangePasswordForm, DetailsForm, ForgotPasswordForm, NewPasswordForm, SignInForm
 
@@ -41,7 +41,7 @@ def sign_in():
     if form.validate_on_submit():
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
+            sessions.sign_in(user)
             return redirect(_safe_next(request.args.get("next")))
         problem = "The email address or password is not right. Check them and try again."
     return render_template("accounts/sign_in.html", form=form, problem=problem, title="Sign in"), (401 if problem else 200)
@@ -49,7 +49,9 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
+    sessions.end_this()
     logout_user()
+    db.session.commit()
     flash("You have signed out.", "success")
     return redirect(url_for("accounts.sign_in"))
 
@@ -89,7 +91,7 @@ def _choose_password(token: str, purpose: str, action, title: str):
         except (DomainError, TokenError) as error:
             problem = error.message
         else:
-            login_user(user)
+            sessions.sign_in(user)
             flash("Your password has been saved and you are signed in.", "success")
             return redirect(url_for("home.index"))
     return render_template("accounts/choose_password.html", form=form, problem=problem, title=title, user=user)

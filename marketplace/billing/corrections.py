@@ -9,7 +9,7 @@ from ..errors import DomainError, InvalidTransition, NotAllowed
 from ..extensions import db
 from ..money import format_pence
 from ..notifications.service import notify_all
-from ..policy import can, who_may
+from ..policy import can, decides_as_council, who_may
 from .gateways import get_gateway
 from .models import DISPUTE, INVOICE, PAYMENT, CreditNote, Invoice, InvoiceDispute, Payment
 from .payments import in_flight, in_flight_message, lock_invoice, open_payment
@@ -98,14 +98,22 @@ def answer_dispute(actor, record: InvoiceDispute, answer: str) -> InvoiceDispute
 def resolve_dispute(actor, record: InvoiceDispute, upheld: bool, note: str | None = None,
                     credit_pence: int | None = None) -> InvoiceDispute:
     """Upheld: the provider credits (all, or ``credit_pence``) and the rest stays payable.
-    Rejected: the invoice goes back to where it was. The payer or the provider may record
-    an agreed resolution; the council's finance staff may decide one."""
+    Rejected: the invoice goes back to where it was.
+
+    A dispute ends by the other side's agreement (the provider upholds it; the payer withdraws it)
+    or by the council's finance staff, who must say why: the side that raised it never settles it
+    alone, and neither does the provider by rejecting it. Raises NotAllowed or DomainError.
+    """
     invoice = record.invoice
-    if not can(actor, "dispute.resolve", record):
-        raise NotAllowed("You cannot resolve this dispute.")
     outcome = "upheld" if upheld else "rejected"
+    if not can(actor, "dispute.uphold" if upheld else "dispute.reject", record):
+        raise NotAllowed("The provider agrees to a dispute; the person who raised it withdraws it. "
+                         "If you cannot agree, ask the council's finance team to decide." if can(actor, "dispute.resolve", record)
+                         else "You cannot resolve this dispute.")
     if not DISPUTE.can_move(record, outcome):
         raise DomainError("This dispute is already resolved.")
+    if decides_as_council(actor, record, outcome) and not (note or "").strip():
+        raise DomainError("Say why the council decided this: both sides will read it.")
     if upheld:  # check the credit before anything changes: a refused credit leaves the dispute open
         amount = credit_pence if credit_pence else invoice.payable_pence
         if amount <= 0 or amount > invoice.payable_pence:
@@ -119,6 +127,11 @@ def resolve_dispute(actor, record: InvoiceDispute, upheld: bool, note: str | Non
         issue_credit_note(issuer, invoice, amount, f"Dispute upheld: {record.reason}")
     else:
         db.session.commit()
+    words = "upheld: the invoice is credited" if upheld else "closed: the invoice stands"
+    notify_all([*who_may("invoice.approve", invoice), *who_may("invoice.credit", invoice)],
+               f"The dispute on {invoice.reference} is {words.split(':')[0]}",
+               f"The dispute is {words}." + (f" {record.resolution_note}" if record.resolution_note else ""), _link(invoice))
+    db.session.commit()
     return record
 
 

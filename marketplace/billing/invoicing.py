@@ -50,7 +50,12 @@ def next_number(organisation_id: int) -> int:
 
 
 def payer_kind_for(order: Order) -> str:
-    return PAYER_FOR_OPTION.get(order.budget.deployment_option, "holder")
+    """Who pays, by who holds the money. A service fund with no provider named (data from before
+    funds had to name one) is the council's to pay."""
+    kind = PAYER_FOR_OPTION.get(order.budget.deployment_option, "holder")
+    if kind == "isf_provider" and order.budget.isf_provider_id is None:
+        return "council"
+    return kind
 
 
 def _vat_inside(amount_pence: int, rate_percent: int) -> int:

@@ -24,7 +24,7 @@ from .gateways import get_gateway
 from .gateways.stripe import stripe_api
 from .models import INVOICE, PAYMENT, PAYMENT_RUN, Invoice, Payment, PaymentRun
 
-DEFAULT_METHOD = {"holder": "bacs", "budget_manager": "bacs", "council": "bacs", "isf_provider": "isf_internal"}
+DEFAULT_METHOD = {"holder": "bacs", "budget_manager": "bacs", "council": "bacs", "isf_provider": "bacs"}
 
 
 def lock_invoice(invoice: Invoice) -> None:
@@ -45,16 +45,23 @@ def _approve(actor, invoice: Invoice) -> Payment:
     INVOICE.move(invoice, "approved", actor=actor, reference=invoice.reference)
     invoice.approved_by_id = getattr(actor, "id", None)
     invoice.approved_at = clock.now()
-    payment = _new_payment(actor, invoice, DEFAULT_METHOD[invoice.payer_kind])
-    if invoice.payer_kind == "isf_provider":  # the provider already holds the money
+    holds_it = _holds_the_fund(invoice)
+    payment = _new_payment(actor, invoice, "isf_internal" if holds_it else DEFAULT_METHOD[invoice.payer_kind])
+    if holds_it:  # the provider already holds the money: paying itself is a transfer inside the fund
         settle(actor, payment, "isf_internal", gateway_ref=None, reference=f"ISF {invoice.reference}", paid_on=clock.today())
     return payment
+
+
+def _holds_the_fund(invoice: Invoice) -> bool:
+    """Whether the invoicing provider is the one holding the person's service fund. Another provider's
+    invoice on that fund is approved and paid by the fund's holder, like any other payer."""
+    return invoice.payer_kind == "isf_provider" and invoice.budget.isf_provider_id == invoice.organisation_id
 
 
 def approve_automatically(invoice: Invoice) -> None:
     """An invoice that matches confirmed delivery exactly (ours always do, line by line) is approved
     automatically where the council's rules say so, and always for an individual service fund."""
-    if invoice.payer_kind == "isf_provider" or invoice.council.auto_approve_invoices:
+    if _holds_the_fund(invoice) or invoice.council.auto_approve_invoices:
         invoice.auto_approved = True
         _approve(None, invoice)
 

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from .. import clock
+from .. import clock, links
 from ..forms import ConfirmForm
 from ..holders.models import Holder
 from ..providers import service as providers
@@ -215,8 +215,8 @@ def connect_stripe(organisation_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     link, problem = attempt(lambda: payments.connect_stripe(current_user, organisation,
-                                                          refresh_url=url_for("portal.index", _external=True),
-                                                          return_url=url_for("portal.index", _external=True)))
+                                                          refresh_url=links.url("portal.index"),
+                                                          return_url=links.url("portal.index")))
     if problem:
         flash(problem, "info")
         return redirect(url_for("portal.index"))

@@ -108,9 +108,14 @@ def next_payment(budget: BudgetPeriod, after: date | None = None) -> Payment | N
 # --- deployment ------------------------------------------------------------------
 
 def switch_deployment(actor, budget: BudgetPeriod, to_option: str, effective_on: date, reason: str | None = None,
-                      budget_manager_name: str | None = None) -> DeploymentChange:
+                      budget_manager_name: str | None = None, isf_provider=None) -> DeploymentChange:
     """Change who holds the money from a date, without a new assessment. The ledger is untouched,
-    so the balance carries over to the new arrangement."""
+    so the balance carries over to the new arrangement.
+
+    An individual service fund is held by a provider for the person: switching to one names that
+    provider (approved by the holder's council) and is arranged by the council's staff, never by the
+    holder alone, so no invoice is ever "paid" from a fund that nobody holds. Raises NotAllowed or DomainError.
+    """
     if not can(actor, "holder.manage_budget_option", budget.holder):
         raise NotAllowed("You cannot change how this budget is held.")
     if to_option not in DEPLOYMENT_OPTIONS:
@@ -119,6 +124,13 @@ def switch_deployment(actor, budget: BudgetPeriod, to_option: str, effective_on:
         raise DomainError("The budget is already held that way.")
     if not (budget.starts_on <= effective_on <= budget.ends_on):
         raise DomainError("The change must start within the plan period.")
+    if to_option == "individual_service_fund":
+        if not can(actor, "budget.arrange_service_fund", budget.holder):
+            raise NotAllowed("An individual service fund is arranged by the council with the provider who will hold it. "
+                             "Ask your care coordinator.")
+        if isf_provider is None or not isf_provider.is_approved_in(budget.council_id):
+            raise DomainError("Choose the provider who will hold the fund, from those the council approves.")
+        budget.isf_provider_id = isf_provider.id
     change = DeploymentChange(budget=budget, from_option=budget.deployment_option, to_option=to_option,
                               effective_on=effective_on, reason=(reason or "").strip() or None, recorded_by_id=actor.id)
     db.session.add(change)
@@ -126,7 +138,8 @@ def switch_deployment(actor, budget: BudgetPeriod, to_option: str, effective_on:
     if budget_manager_name:
         budget.budget_manager_name = budget_manager_name
     events.record("budget.deployment_switched", actor=actor, holder=budget.holder, obj=budget,
-                  from_option=change.from_option, to_option=to_option, effective_on=effective_on.isoformat())
+                  from_option=change.from_option, to_option=to_option, effective_on=effective_on.isoformat(),
+                  isf_provider=budget.isf_provider_id if to_option == "individual_service_fund" else None)
     db.session.commit()
     return change
 

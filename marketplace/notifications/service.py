@@ -1,9 +1,7 @@
 """Telling people things: a notification in the product, and an email through the mail backend."""
 from __future__ import annotations
 
-from flask import has_request_context, request
-
-from .. import clock, mail
+from .. import clock, links, mail
 from ..extensions import db
 from .models import Notification
 
@@ -13,7 +11,7 @@ def notify(user, title: str, body: str, link: str | None = None, *, email: bool 
     note = Notification(user_id=user.id, title=title, body=body, link=link)
     db.session.add(note)
     if email and user.email:
-        url = (request.host_url.rstrip("/") + link) if link and has_request_context() else (link or "")
+        url = links.external(link) if link else ""
         mail.send(user.email, title, f"{body}\n\n{url}".strip())
     return note
 

@@ -7,11 +7,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovDateInput,
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, DateField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..budgets.models import DEPLOYMENT_OPTIONS, FUNDING_SCHEDULES
@@ -89,5 +90,7 @@ class DeploymentForm(FlaskForm):
                            validators=[InputRequired("Choose who should hold the money")])
     effective_on = DateField("From", widget=GovDateInput(), format="%d %m %Y", validators=[InputRequired("Enter the date the change starts")])
     budget_manager_name = StringField("Budget manager (for a managed account)", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    isf_provider = SelectField("Provider holding the fund (for an individual service fund)", widget=GovSelect(), coerce=int,
+                               validators=[Optional()])
     reason = TextAreaField("Why (optional)", widget=GovTextArea(), description="For example: while I am unwell.", validators=[Optional(), Length(max=1000)])
     submit = SubmitField("Change it", widget=GovSubmitInput())

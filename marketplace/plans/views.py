@@ -16,6 +16,7 @@ from ..extensions import db
 from ..fields import options
 from ..forms import ConfirmForm
 from ..holders.models import Holder
+from ..providers import service as providers
 from ..web import council_page, load
 from . import service
 from .forms import BudgetForm, DecisionForm, DeploymentForm, OutcomeForm, PlanForm, format_risks, parse_risks
@@ -215,13 +216,16 @@ def new_budget(holder_id: int):
 def deployment(budget_id: int):
     budget = get_budget(budget_id, "holder.manage_budget_option")
     form = DeploymentForm()
+    holders_of_funds = providers.approved_in(budget.council)
+    form.isf_provider.choices = options([(0, "Choose a provider")] + [(o.id, o.name) for o in holders_of_funds])
     if request.method == "GET":
         form.effective_on.data = clock.today()
     problem = None
     if form.validate_on_submit():
         try:
             budgets.switch_deployment(current_user, budget, form.to_option.data, form.effective_on.data, form.reason.data,
-                                      form.budget_manager_name.data or None)
+                                      form.budget_manager_name.data or None,
+                                      next((o for o in holders_of_funds if o.id == form.isf_provider.data), None))
         except DomainError as error:
             db.session.rollback()
             problem = error.message

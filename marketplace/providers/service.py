@@ -81,6 +81,13 @@ def approvals_in(council) -> list[OrganisationApproval]:
                               .order_by(OrganisationApproval.status, OrganisationApproval.created_at)).all()
 
 
+def approved_in(council) -> list[Organisation]:
+    """The organisations ``council`` lets trade in its area, by name."""
+    return db.session.scalars(db.select(Organisation).join(OrganisationApproval).where(
+        OrganisationApproval.council_id == council.id, OrganisationApproval.status == "approved")
+        .order_by(Organisation.name)).all()
+
+
 def organisations_of(user, action: str = "organisation.view_private") -> list[Organisation]:
     """The organisations ``user`` works for on which the policy lets them do ``action``."""
     ids = user.organisation_ids()

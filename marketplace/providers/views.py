@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
-from flask_login import login_required, login_user
+from flask_login import login_required
 
 from ..accounts import service as accounts
+from ..accounts import sessions
 from ..councils.models import Council
 from ..errors import DomainError
 from ..extensions import db, limiter
@@ -36,7 +37,7 @@ def register():
             db.session.rollback()
             problem = error.message
         else:
-            login_user(accounts.find_by_email(form.email.data))
+            sessions.sign_in(accounts.find_by_email(form.email.data))
             return redirect(url_for("providers.registered", organisation_id=organisation.id))
     return render_template("providers/register.html", form=form, problem=problem, title="Register as a provider or community group")
 

@@ -1,13 +1,16 @@
-"""Disputes: the payer disputes, the provider answers, the outcome is recorded. Upheld: a credit
-note (all, or the amount agreed). Rejected: the invoice goes back to where it was."""
+"""Disputes: the payer disputes, the provider answers, and the dispute ends by the other side's
+agreement (the provider upholds it and credits; the payer withdraws it) or by the council's finance
+staff with a reason. Upheld: a credit note (all, or the amount agreed). Rejected: the invoice goes
+back to where it was."""
 from __future__ import annotations
 
 import pytest
 
 from marketplace.billing import corrections, payments
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, NotAllowed
 from marketplace.extensions import db
 
+from ..helpers import page_text
 from .support import entries, fresh, money, payments_of
 
 
@@ -34,7 +37,7 @@ def test_the_providers_answer_is_kept_with_the_dispute(jo, disputed):
 
 def test_an_upheld_dispute_credits_the_whole_invoice_and_releases_the_money(jo, disputed):
     before = money(jo.budget)
-    corrections.resolve_dispute(jo.holder_user, fresh(disputed), upheld=True, note="Agreed with the provider")
+    corrections.resolve_dispute(jo.provider_user, fresh(disputed), upheld=True, note="Agreed with Jo")
     invoice = fresh(disputed.invoice)
     assert (fresh(disputed).status, invoice.status, invoice.payable_pence) == ("upheld", "credited", 0)
     assert [c.amount_pence for c in invoice.credit_notes] == [8000]
@@ -50,9 +53,9 @@ def test_an_upheld_dispute_with_an_agreed_credit_leaves_the_rest_payable(jo, dis
     assert [p.amount_pence for p in payments_of(invoice, "pending")] == [4000]
 
 
-def test_a_rejected_dispute_puts_the_invoice_back_where_it_was(jo, disputed):
+def test_a_withdrawn_dispute_puts_the_invoice_back_where_it_was(jo, disputed):
     before = money(jo.budget)
-    corrections.resolve_dispute(jo.provider_user, fresh(disputed), upheld=False, note="The timesheet shows both sessions")
+    corrections.resolve_dispute(jo.holder_user, fresh(disputed), upheld=False, note="The timesheet shows both sessions")
     invoice = fresh(disputed.invoice)
     assert (fresh(disputed).status, invoice.status, invoice.credit_notes) == ("rejected", "approved", [])
     assert money(jo.budget) == before
@@ -67,16 +70,52 @@ def test_a_dispute_on_an_issued_invoice_goes_back_to_issued_when_rejected(jo):
 
 def test_an_upheld_dispute_with_a_credit_larger_than_the_invoice_is_refused_and_stays_open(jo, disputed):
     with pytest.raises(DomainError, match="between 1p and £80.00"):
-        corrections.resolve_dispute(jo.holder_user, fresh(disputed), upheld=True, credit_pence=9000)
+        corrections.resolve_dispute(jo.provider_user, fresh(disputed), upheld=True, credit_pence=9000)
     db.session.rollback()  # as the page does after a refusal
     record = fresh(disputed)
     assert (record.status, record.invoice.status, record.invoice.credit_notes) == ("answered", "disputed", [])
 
 
 def test_a_resolved_dispute_cannot_be_resolved_again(jo, disputed):
-    corrections.resolve_dispute(jo.provider_user, fresh(disputed), upheld=False)
+    corrections.resolve_dispute(jo.holder_user, fresh(disputed), upheld=False)
     with pytest.raises(DomainError, match="already resolved"):
-        corrections.resolve_dispute(jo.holder_user, fresh(disputed), upheld=True)
+        corrections.resolve_dispute(jo.provider_user, fresh(disputed), upheld=True)
+
+
+def test_the_payer_cannot_uphold_their_own_dispute(jo, disputed):
+    """Hole 2: the holder once recorded their own dispute as upheld, and a credit note went out in the
+    provider's name without the provider agreeing."""
+    before = money(jo.budget)
+    with pytest.raises(NotAllowed):
+        corrections.resolve_dispute(jo.holder_user, fresh(disputed), upheld=True, note="I win")
+    record = fresh(disputed)
+    assert (record.status, record.invoice.status, record.invoice.credit_notes) == ("answered", "disputed", [])
+    assert money(jo.budget) == before
+
+
+def test_the_provider_alone_cannot_reject_a_dispute(jo, disputed):
+    with pytest.raises(NotAllowed):
+        corrections.resolve_dispute(jo.provider_user, fresh(disputed), upheld=False, note="We disagree")
+    assert fresh(disputed).status == "answered"
+
+
+@pytest.mark.parametrize("upheld, status", [(True, "credited"), (False, "approved")])
+def test_the_councils_finance_staff_decide_a_dispute_the_sides_cannot_with_a_reason(jo, disputed, upheld, status):
+    with pytest.raises(DomainError, match="Say why"):
+        corrections.resolve_dispute(jo.finance, fresh(disputed), upheld=upheld, note=" ")
+    db.session.rollback()
+    corrections.resolve_dispute(jo.finance, fresh(disputed), upheld=upheld, note="The timesheet settles it")
+    record = fresh(disputed)
+    assert (record.status, record.invoice.status, record.resolution_note) == (
+        "upheld" if upheld else "rejected", status, "The timesheet settles it")
+
+
+def test_both_sides_are_told_how_the_dispute_ended(jo, disputed):
+    from marketplace.notifications.models import Notification
+
+    corrections.resolve_dispute(jo.finance, fresh(disputed), upheld=False, note="The timesheet settles it")
+    told = {n.user_id for n in db.session.scalars(db.select(Notification).where(Notification.title.like("The dispute on%")))}
+    assert {jo.holder_user.id, jo.provider_user.id} <= told
 
 
 def test_the_dispute_answer_and_outcome_go_through_the_invoice_page(jo, signed_in):
@@ -88,6 +127,8 @@ def test_the_dispute_answer_and_outcome_go_through_the_invoice_page(jo, signed_i
     provider = signed_in(jo.provider_user)
     assert provider.submit(f"/disputes/{record.id}/answer", {"answer": "We are sorry"},
                            form_url=f"/invoices/{invoice.id}").status_code == 302
+    assert "Agree and credit the invoice" in page_text(provider.get(f"/invoices/{invoice.id}"))
+    assert "Withdraw my dispute" in page_text(holder.get(f"/invoices/{invoice.id}"))
     assert provider.submit(f"/disputes/{record.id}/resolve", {"resolution": "upheld", "credit": "", "note": "Our mistake"},
                            form_url=f"/invoices/{invoice.id}").status_code == 302
     record = fresh(record)
