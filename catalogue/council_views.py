@@ -9,7 +9,7 @@ from marketplace.extensions import db
 from marketplace.forms import ConfirmForm
 from marketplace.pricing import service as pricing
 from marketplace.pricing.models import PriceAlert
-from marketplace.web import attempt, council_page, load
+from marketplace.web import attempt, council_page, load, page_number
 
 from . import community
 from . import listings as listing_service
@@ -25,7 +25,7 @@ def prices():
     council = council_page("council.agree_prices")
     text = request.args.get("q", "").strip()
     query = listing_service.priced_in(council, text)
-    page = db.paginate(query, page=max(1, request.args.get("page", 1, type=int)), per_page=50, max_per_page=50, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=50, max_per_page=50, error_out=False)
     return render_template("council/prices.html", council=council, page=page, q=text, alerts=pricing.open_alerts(council),
                            title="Agreed prices")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from marketplace import clock, mail, taxonomy
 from marketplace.errors import DomainError, NotAllowed
@@ -210,12 +210,25 @@ def add_photo(actor, listing: Listing, data: bytes, alt_text: str) -> ListingPho
         raise DomainError("The file must be a photo in JPG, PNG or WebP format.")
     if width > 6000 or height > 6000:
         raise DomainError("The photo must be at most 6000 pixels wide and high.")
+    data, width, height = _without_metadata(data, kind)
     photo = ListingPhoto(listing=listing, content_type=_IMAGE_TYPES[kind], data=data, alt_text=alt_text.strip(),
                          width=width, height=height)
     db.session.add(photo)
     events.record("listing.photo_added", actor=actor, obj=listing)
     db.session.commit()
     return photo
+
+
+def _without_metadata(data: bytes, kind: str) -> tuple[bytes, int, int]:
+    """The image drawn afresh with none of what the camera wrote beside it (GPS position, time,
+    device, comments), turned the way the camera said it was held. Returns (bytes, width, height)."""
+    with Image.open(io.BytesIO(data)) as image:
+        upright = ImageOps.exif_transpose(image)
+        if kind == "JPEG" and upright.mode not in ("RGB", "L"):
+            upright = upright.convert("RGB")
+        out = io.BytesIO()
+        upright.save(out, kind, **({"quality": 90} if kind in ("JPEG", "WEBP") else {}))
+        return out.getvalue(), upright.width, upright.height
 
 
 def remove_photo(actor, photo: ListingPhoto) -> None:

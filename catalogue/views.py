@@ -16,7 +16,7 @@ from marketplace.money import MoneyParseError, format_pence, parse_pounds
 from marketplace.policy import can
 from marketplace.pricing.service import MAX_PRICE_PENCE, price_for
 from marketplace.providers.models import Organisation
-from marketplace.web import current_council
+from marketplace.web import current_council, page_number
 
 from . import community, demand
 from .forms import SuggestCommunityForm, UnmetNeedForm
@@ -92,7 +92,7 @@ def build_request(council: Council | None, area: str | None) -> tuple[SearchRequ
         text=request.args.get("q", "")[:200], council_slug=council.slug if council else None, area=area,
         price_council_slug=priced_by.slug if priced_by else None,
         price_min_pence=price_min, price_max_pence=price_max, free_only=request.args.get("free") == "1",
-        sort=sort if sort in SORTS else "relevance", page=max(1, request.args.get("page", 1, type=int) or 1), **values,
+        sort=sort if sort in SORTS else "relevance", page=page_number(last=500), **values,
     )
     return req, problems
 

@@ -9,6 +9,7 @@ from typing import Callable
 
 from flask import abort, current_app, g, request, session
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from . import policy, states
 from .accounts import sessions
@@ -113,6 +114,27 @@ def _weekdays(codes) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in a route: a whole number the database's integer columns can hold. Any other
+    number cannot be anything's id, so the route answers 404 instead of failing in the database."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def id_arg(name: str) -> int | None:
+    """An id from the query string, or None when it is missing or could not be anything's id."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value < 2**31 else None
+
+
+def page_number(name: str = "page", last: int = 10_000) -> int:
+    """A page number from the query string: a whole number from 1 to ``last``, else 1."""
+    value = request.args.get(name, 1, type=int) or 1
+    return value if 1 <= value <= last else 1
+
+
 def _security_headers(response):
     if current_app.config.get("HSTS_SECONDS"):
         response.headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")
@@ -132,6 +154,7 @@ def _security_headers(response):
 
 
 def init_app(app) -> None:
+    app.url_map.converters["int"] = IdConverter  # before any blueprint's routes are made
     app.add_template_filter(format_pence, "pence")
     app.add_template_filter(_date, "date")
     app.add_template_filter(_weekdays, "weekdays")

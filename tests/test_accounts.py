@@ -313,7 +313,7 @@ def test_a_new_password_must_be_long_enough(browser, person):
     request_reset(browser)
     response = choose_password(browser, reset_link("sam@example.com"), "short")
     assert response.status_code == 200
-    assert "at least 10 characters" in page_text(response)
+    assert "at least 12 characters" in page_text(response)
     assert not signed_in(browser)
 
 

@@ -46,7 +46,7 @@ def grant_role(user: User, role: str, council=None, organisation=None) -> RoleGr
 
 
 def _set_password(user: User, password: str) -> None:
-    problem = password_problem(password)
+    problem = password_problem(password, email=user.email, name=user.name)
     if problem:
         raise DomainError(problem)
     user.password_hash = hash_password(password)

@@ -1,7 +1,7 @@
 """Council administration: deciding on organisations, reading the event log."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
@@ -13,7 +13,7 @@ from ..extensions import db
 from ..fields import options
 from ..providers import service as providers
 from ..providers.models import OrganisationApproval
-from ..web import attempt, council_page, load
+from ..web import attempt, council_page, load, page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -54,7 +54,7 @@ def decide(approval_id: int):
 @login_required
 def events():
     council = council_page("council.events")
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     rows = db.paginate(db.select(Event).filter_by(council_id=council.id).order_by(Event.occurred_at.desc(), Event.id.desc()),
                        page=page, per_page=50, max_per_page=100, error_out=False)
     return render_template("admin/events.html", rows=rows, council=council, title="Event log")

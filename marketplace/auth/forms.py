@@ -16,7 +16,7 @@ from ..fields import strip_whitespace
 
 class SignInForm(FlaskForm):
     email = EmailField("Email address", widget=GovTextInput(), filters=[strip_whitespace], validators=[InputRequired("Enter your email address"), Email("Enter an email address like name@example.com")])
-    password = PasswordField("Password", widget=GovPasswordInput(), validators=[InputRequired("Enter your password")])
+    password = PasswordField("Password", widget=GovPasswordInput(), validators=[InputRequired("Enter your password"), Length(max=1024)])
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 

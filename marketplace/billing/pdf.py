@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -12,6 +13,12 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from ..money import format_pence
 
 
+def _text(value) -> str:
+    """A value for ReportLab's Paragraph markup: escaped, so a name holding "<b>" or "<img src=...>"
+    is printed as typed, never read as markup (an <img> tag would make the server read a file)."""
+    return escape(str(value))
+
+
 def invoice_pdf(invoice) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=f"Invoice {invoice.reference}", author=invoice.organisation.name,
@@ -19,14 +26,16 @@ def invoice_pdf(invoice) -> bytes:
     styles = getSampleStyleSheet()
     story = [
         Paragraph(f"Invoice {invoice.reference}", styles["Title"]),
-        Paragraph(f"From: {invoice.organisation.name}", styles["Normal"]),
-        Paragraph(f"For: {invoice.holder.name} ({invoice.holder.reference}), {invoice.council.name}", styles["Normal"]),
-        Paragraph(f"Issued {invoice.issued_on:%d %B %Y}. Due {invoice.due_on:%d %B %Y}. Status: {invoice.status_label}.", styles["Normal"]),
+        Paragraph(f"From: {_text(invoice.organisation.name)}", styles["Normal"]),
+        Paragraph(f"For: {_text(invoice.holder.name)} ({_text(invoice.holder.reference)}), {_text(invoice.council.name)}",
+                  styles["Normal"]),
+        Paragraph(f"Issued {invoice.issued_on:%d %B %Y}. Due {invoice.due_on:%d %B %Y}. Status: {_text(invoice.status_label)}.",
+                  styles["Normal"]),
         Spacer(1, 8 * mm),
     ]
     rows = [["Date", "Description", "Quantity", "Price", "VAT", "Amount"]]
     for line in invoice.lines:
-        rows.append([line.on.strftime("%d %b %Y"), Paragraph(line.description, styles["Normal"]), f"{line.quantity_centi / 100:g}",
+        rows.append([line.on.strftime("%d %b %Y"), Paragraph(_text(line.description), styles["Normal"]), f"{line.quantity_centi / 100:g}",
                      format_pence(line.unit_price_pence), f"{line.vat_rate_percent}%", format_pence(line.amount_pence)])
     rows.append(["", "Total (VAT included: " + format_pence(invoice.vat_pence) + ")", "", "", "", format_pence(invoice.total_pence)])
     if invoice.credited_pence:

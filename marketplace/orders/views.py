@@ -20,7 +20,7 @@ from ..money import format_pence
 from ..policy import can, require
 from ..pricing.service import price_for
 from ..providers import service as providers
-from ..web import attempt, council_page, load
+from ..web import attempt, council_page, id_arg, load
 from . import amendments, delivery, enquiries, lifecycle, queries
 from .basket import add_to_basket, remove_from_basket
 from .forms import AddToBasketForm, AmendmentForm, AnswerForm, ApprovalForm, CancelForm, CheckoutForm, DeliveryForm, EnquiryForm, ReasonForm
@@ -48,13 +48,13 @@ def _form_problems(form) -> str:
 @bp.route("/orders/new", methods=["GET", "POST"])
 @login_required
 def new():
-    listing = _orderable_listing(request.args.get("listing", type=int) or 0)
+    listing = _orderable_listing(id_arg("listing") or 0)
     choices = holders_i_can_order_for()
     if not choices:
         abort(403)
     form = AddToBasketForm()
     form.holder_id.choices = options([(h.id, h.name) for h in choices])
-    chosen_id = form.holder_id.data if form.is_submitted() else (request.args.get("holder", type=int) or choices[0].id)
+    chosen_id = form.holder_id.data if form.is_submitted() else (id_arg("holder") or choices[0].id)
     holder = next((h for h in choices if h.id == chosen_id), choices[0])
     require(current_user, "holder.order", holder)
     plan = CheckoutContext.for_holder(holder).plan

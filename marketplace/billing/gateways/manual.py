@@ -5,9 +5,10 @@ manager can always pay a personal assistant, whatever is down.
 """
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
+
+from defusedcsv import csv
 
 from ...errors import DomainError
 from .base import GatewayResult
@@ -30,7 +31,9 @@ class ManualGateway:
 
 
 def payment_run_csv(payments) -> str:
-    """The rows a council or budget manager uploads to their bank: one per payment."""
+    """The rows a council or budget manager uploads to their bank: one per payment. Written with
+    defusedcsv, so a name starting with "=", "+", "-" or "@" cannot become a spreadsheet formula
+    on the finance officer's computer."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["payment_id", "payee", "payee_email", "invoice", "amount_gbp", "reference", "holder_reference"])
