@@ -14,6 +14,7 @@ from .listings import clean_fields
 from .models import LISTING, CommunityEvent, Listing
 
 REPEATS = {"none": "Once", "weekly": "Every week", "fortnightly": "Every two weeks", "monthly": "Every month"}
+EVENT_YEARS_AHEAD = 5  # a community date further ahead than this is a typing slip, not a plan
 
 
 def suggest(council, *, suggested_by_name: str, suggested_by_email: str | None, actor=None,
@@ -46,6 +47,9 @@ def add_event(actor, listing: Listing, *, starts_on: date, start_time: str | Non
         raise DomainError("Choose how often it happens.")
     if until is not None and until < starts_on:
         raise DomainError("The last date must be after the first date.")
+    furthest = clock.today().replace(year=clock.today().year + EVENT_YEARS_AHEAD, day=min(clock.today().day, 28))
+    if starts_on > furthest or (until is not None and until > furthest):
+        raise DomainError(f"Enter dates in the next {EVENT_YEARS_AHEAD} years.")
     made = CommunityEvent(listing=listing, starts_on=starts_on, start_time=start_time or None, end_time=end_time or None,
                           repeats=repeats, until=until)
     db.session.add(made)

@@ -16,9 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -26,13 +24,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length, Optional
 
 from marketplace import taxonomy
-from marketplace.fields import PoundsField, options
+from marketplace.fields import DateField, PoundsField, WholeNumberField, options, today, years_ahead
 from marketplace.taxonomy import PRICE_UNITS
 
-from .community import REPEATS
+from .community import EVENT_YEARS_AHEAD, REPEATS
 from .models import ACCESSIBILITY_FEATURES, DAYS, DELIVERY_MODES, LANGUAGES
 
 
@@ -63,10 +61,10 @@ class ListingForm(FlaskForm):
                             validators=[InputRequired("Choose what the price is for")])
     vat_rate_percent = RadioField("VAT", widget=GovRadioInput(), default="0", coerce=int,
                                   choices=options([(0, "No VAT (most care and support is exempt)"), (5, "5%"), (20, "20%")]))
-    notice_hours = IntegerField("Notice needed to cancel, in hours", widget=GovTextInput(), default=24,
-                                validators=[InputRequired("Enter the notice period in hours"), NumberRange(0, 24 * 60)])
-    cancellation_charge_percent = IntegerField("Charge for cancelling inside the notice period, as a percentage", widget=GovTextInput(),
-                                               default=100, validators=[InputRequired("Enter a percentage"), NumberRange(0, 100)])
+    notice_hours = WholeNumberField("Notice needed to cancel, in hours", widget=GovTextInput(), default=24, most=24 * 60,
+                                    validators=[InputRequired("Enter the notice period in hours")])
+    cancellation_charge_percent = WholeNumberField("Charge for cancelling inside the notice period, as a percentage", widget=GovTextInput(),
+                                                   default=100, most=100, validators=[InputRequired("Enter a percentage")])
     delivery_modes = SelectMultipleField("Where does it happen?", widget=GovCheckboxesInput(), choices=options(list(DELIVERY_MODES.items())),
                                          validators=[InputRequired("Choose where it happens")])
     areas = StringField("Areas you cover", widget=GovTextInput(), description="The first part of postcodes, separated by commas, like SK1, SK2.",
@@ -74,8 +72,8 @@ class ListingForm(FlaskForm):
     venue_address = TextAreaField("Venue address (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=500)])
     days = SelectMultipleField("Days available", widget=GovCheckboxesInput(), choices=options(list(DAYS.items())), validators=[Optional()])
     times = StringField("Times (optional)", widget=GovTextInput(), description="Like '9am to 5pm' or 'evenings'.", validators=[Optional(), Length(max=200)])
-    min_age = IntegerField("Youngest age (optional)", widget=GovTextInput(), validators=[Optional(), NumberRange(0, 120)])
-    max_age = IntegerField("Oldest age (optional)", widget=GovTextInput(), validators=[Optional(), NumberRange(0, 120)])
+    min_age = WholeNumberField("Youngest age (optional)", widget=GovTextInput(), most=120, validators=[Optional()])
+    max_age = WholeNumberField("Oldest age (optional)", widget=GovTextInput(), most=120, validators=[Optional()])
     accessibility_features = SelectMultipleField("Accessibility", widget=GovCheckboxesInput(), choices=options(list(ACCESSIBILITY_FEATURES.items())), validators=[Optional()])
     languages = SelectMultipleField("Languages", widget=GovCheckboxesInput(), choices=options(list(LANGUAGES.items())), validators=[Optional()])
     how_to_join = TextAreaField("How to join (for free community activities)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
@@ -117,7 +115,7 @@ class PersonForm(ListingForm):
                              choices=options([("personal_assistant", "Personal assistant"), ("peer_broker", "Peer broker")]))
     skills = StringField("Skills, separated by commas", widget=GovTextInput(), description="Like: cooking, driving, mental health first aid.",
                          validators=[Optional(), Length(max=500)])
-    dbs_checked_on = DateField("Date of your last DBS check (optional)", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
+    dbs_checked_on = DateField("Date of your last DBS check (optional)", widget=GovDateInput(), latest=today, validators=[Optional()])
     references_available = BooleanField("I can give references", widget=GovCheckboxInput(), validators=[Optional()])
     lived_experience = TextAreaField("Lived experience (optional, for peer brokers)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
     availability = StringField("When you are available (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=300)])
@@ -172,12 +170,12 @@ class PhotoForm(FlaskForm):
 
 
 class CommunityEventForm(FlaskForm):
-    starts_on = DateField("First date", widget=GovDateInput(), format="%d %m %Y", validators=[InputRequired("Enter the first date")])
+    starts_on = DateField("First date", widget=GovDateInput(), latest=years_ahead(EVENT_YEARS_AHEAD), validators=[InputRequired("Enter the first date")])
     start_time = StringField("Starts at (optional)", widget=GovTextInput(), description="Like 10:30", validators=[Optional(), Length(max=5)])
     end_time = StringField("Ends at (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=5)])
     repeats = RadioField("How often?", widget=GovRadioInput(), choices=options(list(REPEATS.items())), default="none",
                          validators=[InputRequired("Choose how often it happens")])
-    until = DateField("Last date (optional)", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
+    until = DateField("Last date (optional)", widget=GovDateInput(), latest=years_ahead(EVENT_YEARS_AHEAD), validators=[Optional()])
     submit = SubmitField("Add dates", widget=GovSubmitInput())
 
 
@@ -194,7 +192,7 @@ class SuggestCommunityForm(CommunityEventForm):
     suggested_by_name = StringField("Your name", widget=GovTextInput(), validators=[InputRequired("Enter your name"), Length(max=200)])
     suggested_by_email = EmailField("Your email (optional)", widget=GovTextInput(), description="We will tell you when it is published.",
                                     validators=[Optional(), Email("Enter an email address like name@example.com")])
-    starts_on = DateField("Next date (optional)", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
+    starts_on = DateField("Next date (optional)", widget=GovDateInput(), latest=years_ahead(EVENT_YEARS_AHEAD), validators=[Optional()])
     submit = SubmitField("Send suggestion", widget=GovSubmitInput())
 
 

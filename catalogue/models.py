@@ -174,16 +174,19 @@ class CommunityEvent(db.Model):
             if current >= after:
                 dates.append(current)
             n += 1
-            if self.repeats == "weekly":
-                current = self.starts_on + timedelta(weeks=n)
-            elif self.repeats == "fortnightly":
-                current = self.starts_on + timedelta(weeks=2 * n)
-            else:
-                month = self.starts_on.month - 1 + n
-                year = self.starts_on.year + month // 12
-                day = min(self.starts_on.day, 28)
-                current = date(year, month % 12 + 1, day)
+            try:
+                current = self._repeat(n)
+            except (OverflowError, ValueError):  # past the last date there is (year 9999)
+                break
         return dates
+
+    def _repeat(self, n: int) -> date:
+        if self.repeats == "weekly":
+            return self.starts_on + timedelta(weeks=n)
+        if self.repeats == "fortnightly":
+            return self.starts_on + timedelta(weeks=2 * n)
+        month = self.starts_on.month - 1 + n
+        return date(self.starts_on.year + month // 12, month % 12 + 1, min(self.starts_on.day, 28))
 
 
 class ListingPhoto(db.Model):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+MOST_PENCE = 100_000_000  # £1,000,000: more than any personal budget or price; well inside a 32-bit column
+
 _AMOUNT = re.compile(r"^\s*£?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*$")
 
 

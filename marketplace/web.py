@@ -88,12 +88,12 @@ def current_council() -> Council | None:
 
 
 def user_councils() -> list[Council]:
-    if not current_user.is_authenticated:
-        return []
-    ids = current_user.council_ids()
-    if not ids:
-        return []
-    return db.session.scalars(db.select(Council).where(Council.id.in_(ids)).order_by(Council.name)).all()
+    """The councils the person belongs to, looked up once a request: every template rendered (the
+    GOV.UK widgets render one per form field) asks for them."""
+    if "user_councils" not in g:
+        ids = current_user.council_ids() if current_user.is_authenticated else set()
+        g.user_councils = db.session.scalars(db.select(Council).where(Council.id.in_(ids)).order_by(Council.name)).all() if ids else []
+    return g.user_councils
 
 
 def _date(value, fmt: str = "%-d %B %Y"):

@@ -126,7 +126,7 @@ def test_a_start_date_that_is_not_a_date_is_refused(browser, coordinator, holder
     browser.sign_in("cath@example.com")
     response = grant(browser, holder, starts_on=["31", "2", "2031"])
     assert response.status_code == 200
-    assert "Not a valid date value" in page_text(response)
+    assert "Enter a real date, like 27 3 2027" in page_text(response)
     assert delegations_of(holder) == []
 
 

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import DateField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..fields import PoundsField, options
+from ..fields import DateField, PoundsField, options, today
 
 
 class ManualPaymentForm(FlaskForm):
     method = RadioField("How was it paid?", widget=GovRadioInput(), default="bacs", validators=[InputRequired("Choose how it was paid")],
                         choices=options([("bacs", "Bank transfer (BACS)"), ("standing_order", "Standing order")]))
     reference = StringField("Bank reference", widget=GovTextInput(), validators=[InputRequired("Enter the bank reference"), Length(max=100)])
-    paid_on = DateField("Date paid", widget=GovDateInput(), format="%d %m %Y", validators=[InputRequired("Enter the date it was paid")])
+    paid_on = DateField("Date paid", widget=GovDateInput(), latest=today, validators=[InputRequired("Enter the date it was paid")])
     submit = SubmitField("Record payment", widget=GovSubmitInput())
 
 

@@ -11,22 +11,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, DateField, EmailField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
-from ..fields import options, strip_whitespace
+from ..fields import DateField, options, strip_whitespace
 from .models import CONTACT_CHANNELS, RIGHT_LABELS
-
-
-class GovDateField(DateField):
-    """A date typed as day, month and year (GovDateInput). The widget needs exactly three raw
-    parts to show the form again, so a request that left the fields out (or sent too many)
-    gets three, and a plain error message instead of a crash."""
-
-    def process(self, formdata, *args, **kwargs):
-        super().process(formdata, *args, **kwargs)
-        if self.raw_data is not None and formdata is not None and len(self.raw_data) != 3:
-            self.raw_data = (list(self.raw_data) + ["", "", ""])[:3]
 
 
 POSTCODE_DISTRICT = Regexp(r"^\s*[A-Za-z]{1,2}[0-9][0-9A-Za-z]?\s*$", message="Enter the first part of a postcode, like SK4")
@@ -68,9 +57,9 @@ class DelegationForm(FlaskForm):
                                 validators=[InputRequired("Enter their email address"), Email("Enter an email address like name@example.com")])
     rights = SelectMultipleField("What may they do?", widget=GovCheckboxesInput(), choices=options(list(RIGHT_LABELS.items())),
                                  validators=[InputRequired("Choose at least one thing they may do")])
-    starts_on = GovDateField("From", widget=GovDateInput(), format="%d %m %Y",
+    starts_on = DateField("From", widget=GovDateInput(),
                           validators=[InputRequired("Enter the date this starts, like 1 12 2026")])
-    ends_on = GovDateField("Until (optional)", widget=GovDateInput(), format="%d %m %Y",
+    ends_on = DateField("Until (optional)", widget=GovDateInput(),
                         description="Leave empty if there is no end date.", validators=[Optional()])
     consent_note = TextAreaField("How was consent given? (optional)", widget=GovTextArea(),
                                  description="For example: agreed in person at the review meeting on 3 November.",

@@ -1,7 +1,7 @@
 """The notifications page."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..forms import ConfirmForm
@@ -13,8 +13,11 @@ bp = Blueprint("notifications", __name__)
 
 @bp.app_context_processor
 def _unread():
-    """Every page's header shows how many notifications are unread."""
-    return {"unread_notifications": service.unread_count(current_user) if current_user.is_authenticated else 0}
+    """Every page's header shows how many notifications are unread: counted once a request, though
+    every template rendered (one per form field with the GOV.UK widgets) asks."""
+    if "unread_notifications" not in g:
+        g.unread_notifications = service.unread_count(current_user) if current_user.is_authenticated else 0
+    return {"unread_notifications": g.unread_notifications}
 
 
 @bp.get("/notifications")

@@ -1,8 +1,6 @@
 """Forms for ordering, provider actions, confirmation and enquiries."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -16,33 +14,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..fields import options
-from ..holders.forms import GovDateField  # survives a post without the three date boxes
+from ..fields import DateField, QuantityField, options
 from .models import WEEKDAYS
 
 DAY_CHOICES = list(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
-
-
-class QuantityField(StringField):
-    """A positive number with up to two decimals (hours, sessions, items)."""
-
-    def pre_validate(self, form):
-        text = (self.data or "").strip()
-        if not text:
-            return
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError("Enter a number, like 2 or 1.5") from None
-        if value <= 0 or value != value.quantize(Decimal("0.01")) or value > 10000:
-            raise ValidationError("Enter a number more than 0, with at most two decimal places")
-
-    @property
-    def decimal(self) -> Decimal | None:
-        try:
-            return Decimal((self.data or "").strip())
-        except InvalidOperation:
-            return None
 
 
 class AddToBasketForm(FlaskForm):
@@ -53,8 +28,8 @@ class AddToBasketForm(FlaskForm):
     recurring = RadioField("How often?", widget=GovRadioInput(), default="once",
                            choices=options([("once", "Once"), ("weekly", "Every week, on the days I choose")]))
     days = SelectMultipleField("Which days?", widget=GovCheckboxesInput(), choices=options(DAY_CHOICES), validators=[Optional()])
-    starts_on = GovDateField("Starting from", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
-    ends_on = GovDateField("Until (optional)", widget=GovDateInput(), format="%d %m %Y",
+    starts_on = DateField("Starting from", widget=GovDateInput(), validators=[Optional()])
+    ends_on = DateField("Until (optional)", widget=GovDateInput(),
                            description="Leave empty to carry on until the end of the plan year.", validators=[Optional()])
     submit = SubmitField("Add to basket", widget=GovSubmitInput())
 
@@ -96,7 +71,7 @@ class DeliveryForm(FlaskForm):
 class CancelForm(FlaskForm):
     scope = RadioField("What do you want to cancel?", widget=GovRadioInput(), default="all",
                        choices=options([("all", "Everything not yet delivered"), ("from", "Dates from a day I choose")]))
-    from_date = GovDateField("From", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
+    from_date = DateField("From", widget=GovDateInput(), validators=[Optional()])
     submit = SubmitField("Yes, cancel", widget=GovSubmitInput())
 
     def validate_from_date(self, field):
@@ -116,7 +91,7 @@ class AnswerForm(FlaskForm):
 
 
 class AmendmentForm(FlaskForm):
-    from_date = GovDateField("From", widget=GovDateInput(), format="%d %m %Y", description="A date after today.",
+    from_date = DateField("From", widget=GovDateInput(), description="A date after today.",
                              validators=[InputRequired("Enter the date the change starts")])
     days = SelectMultipleField("Which days?", widget=GovCheckboxesInput(), choices=options(DAY_CHOICES),
                                validators=[InputRequired("Choose at least one day")])

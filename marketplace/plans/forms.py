@@ -12,11 +12,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..budgets.models import DEPLOYMENT_OPTIONS, FUNDING_SCHEDULES
-from ..fields import PoundsField, options
+from ..fields import DateField, PoundsField, options
 from .models import WRITERS
 
 
@@ -72,8 +72,8 @@ class DecisionForm(FlaskForm):
 
 
 class BudgetForm(FlaskForm):
-    starts_on = DateField("Plan starts", widget=GovDateInput(), format="%d %m %Y", validators=[InputRequired("Enter the start date")])
-    ends_on = DateField("Plan ends", widget=GovDateInput(), format="%d %m %Y", validators=[InputRequired("Enter the end date")])
+    starts_on = DateField("Plan starts", widget=GovDateInput(), validators=[InputRequired("Enter the start date")])
+    ends_on = DateField("Plan ends", widget=GovDateInput(), validators=[InputRequired("Enter the end date")])
     indicative = PoundsField("Indicative budget for the year, in pounds", widget=GovTextInput(), validators=[Optional()])
     contribution = PoundsField("The person's assessed contribution for the year, in pounds", widget=GovTextInput(),
                                description="Leave empty if there is none.", validators=[Optional()])
@@ -88,7 +88,7 @@ class BudgetForm(FlaskForm):
 class DeploymentForm(FlaskForm):
     to_option = RadioField("Who should hold the money from now on?", widget=GovRadioInput(), choices=options(list(DEPLOYMENT_OPTIONS.items())),
                            validators=[InputRequired("Choose who should hold the money")])
-    effective_on = DateField("From", widget=GovDateInput(), format="%d %m %Y", validators=[InputRequired("Enter the date the change starts")])
+    effective_on = DateField("From", widget=GovDateInput(), validators=[InputRequired("Enter the date the change starts")])
     budget_manager_name = StringField("Budget manager (for a managed account)", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
     isf_provider = SelectField("Provider holding the fund (for an individual service fund)", widget=GovSelect(), coerce=int,
                                validators=[Optional()])

@@ -15,14 +15,14 @@ from ..accounts.models import RoleGrant
 from ..errors import DomainError, NotAllowed
 from ..events import service as events
 from ..extensions import db
-from ..money import format_pence
+from ..money import MOST_PENCE, format_pence
 from ..policy import can
 from ..taxonomy import PRICE_UNITS
 from .models import CouncilPrice, PriceAlert, PriceChange
 
 # The most a listing or an agreed rate may cost: £1,000,000. Anything larger is a typing slip, and would
 # not fit the database's integer column.
-MAX_PRICE_PENCE = 100_000_000
+MAX_PRICE_PENCE = MOST_PENCE
 
 
 @dataclass(frozen=True)
