@@ -40,7 +40,16 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Wrong passwords only (see marketplace/auth/throttle.py): per browser that has signed in to the
+    # account before, else per email and network address; per email from browsers never used for it;
+    # per network address across every account (a council office shares one).
     SIGNIN_RATE_LIMIT = os.environ.get("SIGNIN_RATE_LIMIT", "10 per 5 minutes")
+    SIGNIN_ACCOUNT_LIMIT = os.environ.get("SIGNIN_ACCOUNT_LIMIT", "50 per hour")
+    SIGNIN_ADDRESS_LIMIT = os.environ.get("SIGNIN_ADDRESS_LIMIT", "200 per 5 minutes")
+    PASSWORD_CHECK_LIMIT = os.environ.get("PASSWORD_CHECK_LIMIT", "10 per hour")  # the current password on the account page
+    # Anonymous forms and search, per network address (generous: a council office shares one).
+    SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "300 per minute")
+    PUBLIC_FORM_RATE_LIMIT = os.environ.get("PUBLIC_FORM_RATE_LIMIT", "20 per hour")
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per 15 minutes")
 
     # Mail: "console" writes messages to the log (and keeps them in memory for the
@@ -110,6 +119,11 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 8
     RATELIMIT_STORAGE_URI = "memory://"
     SIGNIN_RATE_LIMIT = "5 per minute"
+    SIGNIN_ACCOUNT_LIMIT = "8 per minute"
+    SIGNIN_ADDRESS_LIMIT = "12 per minute"
+    PASSWORD_CHECK_LIMIT = "3 per minute"
+    SEARCH_RATE_LIMIT = "30 per minute"
+    PUBLIC_FORM_RATE_LIMIT = "3 per minute"
     PASSWORD_RESET_RATE_LIMIT = "3 per minute"
 
 

@@ -2,14 +2,14 @@
 and "tell us what you need". They work without JavaScript."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from marketplace import taxonomy
 from marketplace.councils.models import Council
 from marketplace.errors import DomainError
-from marketplace.extensions import db
+from marketplace.extensions import db, limiter
 from marketplace.fields import options
 from marketplace.holders.service import holder_for_user
 from marketplace.money import MoneyParseError, format_pence, parse_pounds
@@ -111,7 +111,16 @@ def _is_search() -> bool:
     return any(k in request.args for k in ("q", "area", *FILTER_PARAMS, "price_min", "price_max", "free"))
 
 
+def _search_limit() -> str:
+    return current_app.config["SEARCH_RATE_LIMIT"]
+
+
+def _public_form_limit() -> str:
+    return current_app.config["PUBLIC_FORM_RATE_LIMIT"]
+
+
 @bp.get("")
+@limiter.limit(_search_limit)
 def index():
     council = viewer_council()
     area, area_problem = viewer_area(council)
@@ -164,6 +173,7 @@ def _community_alternatives(index_, search_request: SearchRequest) -> list[Listi
 
 
 @bp.post("/tell-us")
+@limiter.limit(_public_form_limit)
 def tell_us():
     council = viewer_council()
     form = UnmetNeedForm()
@@ -222,6 +232,7 @@ def photo(photo_id: int):
 
 
 @bp.route("/community/suggest", methods=["GET", "POST"])
+@limiter.limit(_public_form_limit, methods=["POST"])
 def suggest_community():
     form = SuggestCommunityForm()
     councils = db.session.scalars(db.select(Council).order_by(Council.name)).all()

@@ -190,14 +190,14 @@ def test_once_limited_even_the_right_password_is_refused(browser, person):
     assert not signed_in(browser)
 
 
-def test_the_sign_in_limit_counts_attempts_on_different_emails_from_one_address(browser, person):
-    for n in range(5):
+def test_the_sign_in_limit_counts_wrong_passwords_on_different_emails_from_one_address(browser, person):
+    for n in range(12):  # TestingConfig.SIGNIN_ADDRESS_LIMIT
         sign_in_attempt(browser, f"guess{n}@example.com", "not my password")
     assert sign_in_attempt(browser, "sam@example.com", PASSWORD).status_code == 429
 
 
-def test_the_sign_in_limit_counts_attempts_on_one_email_from_different_addresses(browser, person):
-    for n in range(5):
+def test_the_sign_in_limit_counts_wrong_passwords_on_one_email_from_different_addresses(browser, person):
+    for n in range(8):  # TestingConfig.SIGNIN_ACCOUNT_LIMIT
         browser.submit("/sign-in", {"email": "sam@example.com", "password": "not my password"},
                        environ_base={"REMOTE_ADDR": f"203.0.113.{n + 1}"})
     response = browser.submit("/sign-in", {"email": "sam@example.com", "password": PASSWORD},

@@ -1,6 +1,8 @@
 """Account rules: creating users, signing in, resets, invitations, registration."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from .. import clock, links, mail
 from ..errors import DomainError
 from ..events import service as events
@@ -68,9 +70,13 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+class WrongPassword(DomainError):
+    """The current password given was not right (this is what a password-guessing limit counts)."""
+
+
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
-        raise DomainError("Your current password is not right")
+        raise WrongPassword("Your current password is not right")
     _set_password(user, new)
     ended = sessions.end_others(user)  # anyone else signed in as this person is signed out
     events.record("account.password_changed", actor=user, obj=user, sessions_ended=ended)
@@ -84,10 +90,19 @@ def update_details(user: User, name: str, phone: str | None) -> None:
     db.session.commit()
 
 
+RESET_EMAILS_PER_HOUR = 3
+
+
 def request_password_reset(email: str) -> None:
-    """Email a reset link if the account exists. Says nothing either way, to protect privacy."""
+    """Email a reset link if the account exists. Says nothing either way, to protect privacy.
+
+    At most RESET_EMAILS_PER_HOUR go to one account, however many addresses ask: nobody can fill
+    a person's inbox. Past that nothing is sent and the page looks the same; the links already
+    sent still work, so the owner is never stopped from resetting."""
     user = find_by_email(email)
     if user is None or not user.is_active_account:
+        return
+    if events.count_since("account.reset_requested", user, clock.now() - timedelta(hours=1)) >= RESET_EMAILS_PER_HOUR:
         return
     link = links.url("accounts.reset_password", token=make_token(user, RESET))
     mail.send(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
 from ..accounts import service, sessions
@@ -11,13 +11,10 @@ from ..accounts.tokens import INVITATION, RESET, TokenError, read_token
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..policy import require
+from . import throttle
 from .forms import ChangePasswordForm, DetailsForm, ForgotPasswordForm, NewPasswordForm, SignInForm
 
 bp = Blueprint("accounts", __name__)
-
-
-def _signin_limit() -> str:
-    return current_app.config["SIGNIN_RATE_LIMIT"]
 
 
 def _reset_limit() -> str:
@@ -31,8 +28,10 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_signin_limit, methods=["POST"])
-@limiter.limit(_signin_limit, methods=["POST"], key_func=lambda: "signin:" + (request.form.get("email") or "").strip().lower())
+@limiter.limit(throttle.attempt_limit, methods=["POST"], key_func=throttle.attempt_key, deduct_when=throttle.failed)
+@limiter.limit(throttle.account_limit, methods=["POST"], key_func=throttle.account_key, deduct_when=throttle.failed,
+               exempt_when=lambda: throttle.trusted_device() is not None)
+@limiter.limit(throttle.address_limit, methods=["POST"], key_func=throttle.address_key, deduct_when=throttle.failed)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -42,7 +41,9 @@ def sign_in():
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
             sessions.sign_in(user)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            throttle.remember_device(response, user)
+            return response
         problem = "The email address or password is not right. Check them and try again."
     return render_template("accounts/sign_in.html", form=form, problem=problem, title="Sign in"), (401 if problem else 200)
 
@@ -99,6 +100,8 @@ def _choose_password(token: str, purpose: str, action, title: str):
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
+@limiter.limit(throttle.password_check_limit, methods=["POST"], key_func=throttle.user_key,
+               deduct_when=lambda _response: g.get("wrong_password", False))
 def settings():
     require(current_user, "account.own")
     details = DetailsForm(prefix="details", obj=current_user)
@@ -113,6 +116,7 @@ def settings():
             try:
                 service.change_password(current_user, password.current.data, password.password.data)
             except DomainError as error:
+                g.wrong_password = isinstance(error, service.WrongPassword)
                 problem = error.message
             else:
                 flash("Your password has been changed.", "success")

@@ -25,28 +25,38 @@ def _back(invoice: Invoice):
     return redirect(url_for("billing.show", invoice_id=invoice.id))
 
 
-def _act(invoice: Invoice, form: FlaskForm, call, success: str, invalid: str | None = None):
-    """Run one service call for a submitted form: flash what happened, then back to the invoice."""
+def _act(invoice: Invoice, form: FlaskForm, call, success: str, slot: str | None = None):
+    """Run one service call for a submitted form. Done: say so and go back to the invoice. Refused or
+    not filled in right: the invoice page again, with the form (in its ``slot`` on the page) as the
+    person filled it in and what to put right in the error summary."""
+    problem = None
     if form.validate_on_submit():
         _, problem = attempt(call)
-        flash(problem or success, "info" if problem else "success")
-    else:
-        flash(invalid or " ".join(e for errors in form.errors.values() for e in errors), "info")
-    return _back(invoice)
+        if problem is None:
+            flash(success, "success")
+            return _back(invoice)
+    if slot is None:  # a one-button form: nothing typed to keep
+        flash(problem or "That did not work. Please try again.", "info")
+        return _back(invoice)
+    return _page(invoice, slot, form, problem)
+
+
+def _page(invoice: Invoice, slot: str | None = None, failed: FlaskForm | None = None, problem: str | None = None):
+    forms = {"confirm_form": ConfirmForm(formdata=None), "manual_form": ManualPaymentForm(formdata=None, paid_on=clock.today()),
+             "credit_form": CreditNoteForm(formdata=None), "dispute_form": DisputeForm(formdata=None),
+             "answer_form": AnswerForm(formdata=None), "resolve_form": ResolveForm(formdata=None), "refund_form": RefundForm(formdata=None)}
+    if slot is not None:
+        forms[slot] = failed
+    return render_template("billing/invoice.html", invoice=invoice, **forms, form=failed, problem=problem,
+                           card_enabled=bool(current_app.config.get("STRIPE_PUBLISHABLE_KEY")),
+                           open_payment=payments.open_payment(invoice), in_flight=payments.in_flight(invoice),
+                           title=f"Invoice {invoice.reference}")
 
 
 @bp.get("/invoices/<int:invoice_id>")
 @login_required
 def show(invoice_id: int):
-    invoice = load(Invoice, invoice_id, "invoice.view")
-    manual = ManualPaymentForm()
-    manual.paid_on.data = clock.today()
-    return render_template("billing/invoice.html", invoice=invoice, confirm_form=ConfirmForm(), manual_form=manual,
-                           credit_form=CreditNoteForm(), dispute_form=DisputeForm(), answer_form=AnswerForm(),
-                           resolve_form=ResolveForm(), refund_form=RefundForm(),
-                           card_enabled=bool(current_app.config.get("STRIPE_PUBLISHABLE_KEY")),
-                           open_payment=payments.open_payment(invoice), in_flight=payments.in_flight(invoice),
-                           title=f"Invoice {invoice.reference}")
+    return _page(load(Invoice, invoice_id, "invoice.view"))
 
 
 @bp.get("/invoices/<int:invoice_id>.pdf")
@@ -73,7 +83,7 @@ def pay_manual(invoice_id: int):
     form = ManualPaymentForm()
     return _act(invoice, form, lambda: payments.pay(current_user, invoice, form.method.data, reference=form.reference.data,
                                                     paid_on=form.paid_on.data),
-                "Payment recorded. The provider has been sent a remittance advice.")
+                "Payment recorded. The provider has been sent a remittance advice.", "manual_form")
 
 
 @bp.route("/invoices/<int:invoice_id>/pay/card", methods=["GET", "POST"])
@@ -105,7 +115,7 @@ def credit(invoice_id: int):
     invoice = load(Invoice, invoice_id, "invoice.credit")
     form = CreditNoteForm()
     return _act(invoice, form, lambda: corrections.issue_credit_note(current_user, invoice, form.amount.pence, form.reason.data),
-                "Credit note issued. The money is back in the person's budget.")
+                "Credit note issued. The money is back in the person's budget.", "credit_form")
 
 
 @bp.post("/invoices/<int:invoice_id>/dispute")
@@ -114,7 +124,7 @@ def dispute(invoice_id: int):
     invoice = load(Invoice, invoice_id, "invoice.approve")
     form = DisputeForm()
     return _act(invoice, form, lambda: corrections.dispute(current_user, invoice, form.reason.data),
-                "We have told the provider. Nothing will be paid until it is sorted out.", "Say what is wrong with the invoice.")
+                "We have told the provider. Nothing will be paid until it is sorted out.", "dispute_form")
 
 
 @bp.post("/disputes/<int:dispute_id>/answer")
@@ -122,7 +132,8 @@ def dispute(invoice_id: int):
 def answer(dispute_id: int):
     record = load(InvoiceDispute, dispute_id, "invoice.credit", via=lambda d: d.invoice)
     form = AnswerForm()
-    return _act(record.invoice, form, lambda: corrections.answer_dispute(current_user, record, form.answer.data), "Answer sent.")
+    return _act(record.invoice, form, lambda: corrections.answer_dispute(current_user, record, form.answer.data), "Answer sent.",
+                "answer_form")
 
 
 @bp.post("/disputes/<int:dispute_id>/resolve")
@@ -131,7 +142,8 @@ def resolve(dispute_id: int):
     record = load(InvoiceDispute, dispute_id, "dispute.resolve")
     form = ResolveForm()
     return _act(record.invoice, form, lambda: corrections.resolve_dispute(
-        current_user, record, form.resolution.data == "upheld", form.note.data, form.credit.pence), "Outcome recorded.")
+        current_user, record, form.resolution.data == "upheld", form.note.data, form.credit.pence), "Outcome recorded.",
+                "resolve_form")
 
 
 @bp.post("/payments/<int:payment_id>/refund")
@@ -141,7 +153,7 @@ def refund(payment_id: int):
     form = RefundForm()
     return _act(payment.invoice, form, lambda: corrections.refund(current_user, payment, form.amount.pence, form.reason.data,
                                                                   form.reference.data),
-                "Refunded. The money is back with whoever paid, and a credit note records it.")
+                "Refunded. The money is back with whoever paid, and a credit note records it.", "refund_form")
 
 
 @bp.get("/holders/<int:holder_id>/invoices")

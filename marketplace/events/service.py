@@ -30,6 +30,13 @@ def record(action: str, *, actor=None, holder=None, council_id: int | None = Non
     return event
 
 
+def count_since(action: str, obj, since) -> int:
+    """How many ``action`` events about ``obj`` there have been since ``since``."""
+    return db.session.scalar(db.select(db.func.count(Event.id)).where(
+        Event.action == action, Event.object_type == obj.__tablename__, Event.object_id == obj.id,
+        Event.occurred_at >= since)) or 0
+
+
 def for_holder(holder_id: int, limit: int = 100):
     return db.session.scalars(
         db.select(Event).filter_by(holder_id=holder_id).order_by(Event.occurred_at.desc(), Event.id.desc()).limit(limit)
