@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import abort, current_app, g, request, session
+import re
+
+from flask import Request, abort, current_app, g, request, session
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 
 from . import policy, states
@@ -153,7 +156,34 @@ def _security_headers(response):
     return response
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class TypedText(ImmutableMultiDict):
+    """Query strings and forms without control characters. Nobody types them; a NUL cannot be
+    stored in PostgreSQL text at all, and the others only garble a page, a PDF or a log. Tabs and
+    line breaks stay."""
+
+    def __init__(self, mapping=None):
+        if mapping is not None:
+            pairs = mapping.items(multi=True) if isinstance(mapping, MultiDict) else mapping.items() if isinstance(mapping, dict) else mapping
+            mapping = [(key, _CONTROL.sub("", value) if isinstance(value, str) else value) for key, value in pairs]
+        super().__init__(mapping)
+
+
+class AppRequest(Request):
+    parameter_storage_class = TypedText
+
+
+def _no_control_characters_in_the_path() -> None:
+    """A path part (a council's slug, a link's token) with a control character cannot name anything."""
+    if any(isinstance(value, str) and _CONTROL.search(value) for value in (request.view_args or {}).values()):
+        abort(404)
+
+
 def init_app(app) -> None:
+    app.request_class = AppRequest
+    app.before_request(_no_control_characters_in_the_path)
     app.url_map.converters["int"] = IdConverter  # before any blueprint's routes are made
     app.add_template_filter(format_pence, "pence")
     app.add_template_filter(_date, "date")

@@ -14,9 +14,7 @@ import pkgutil
 from datetime import datetime, timezone
 
 import pytest
-from flask import Request
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import DateField, DecimalField, FloatField, IntegerField
 from wtforms.fields.core import UnboundField
 
@@ -25,15 +23,17 @@ import marketplace
 from marketplace import clock
 from marketplace.accounts import roles as R
 from marketplace.extensions import db
+from marketplace.fields import PoundsField, QuantityField
+from marketplace.web import AppRequest, TypedText
 
 from . import factories
 from .billing.support import build_market
 from .conftest import Database, make_app
-from .test_routes import ANON, build_world, routes, url_for_route
+from .test_routes import ANON, ROLES, build_world, routes, url_for_route
 
 NOW = datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc)
 PROBE = '<x-probe onmouseover="alert(1)">'  # if this comes back as it is, markup went out unescaped
-AS = (R.HOLDER, R.PROVIDER_ADMIN, R.FINANCE_OFFICER, R.ADMINISTRATOR, ANON)
+AS = ROLES  # every role, and someone not signed in
 
 
 def form_fields() -> dict[str, set[type]]:
@@ -60,61 +60,62 @@ def form_fields() -> dict[str, set[type]]:
 
 FIELDS = form_fields()
 DATE_FIELDS = {name for name, kinds in FIELDS.items() if any(issubclass(k, DateField) for k in kinds)}
-NUMBER_FIELDS = {name for name, kinds in FIELDS.items() if any(issubclass(k, (IntegerField, DecimalField, FloatField))
-                                                                 for k in kinds)}
+NUMBER_FIELDS = {name for name, kinds in FIELDS.items()
+                 if any(issubclass(k, (IntegerField, DecimalField, FloatField, PoundsField, QuantityField)) for k in kinds)}
 HUGE = "1" + "0" * 400
-# Markup, an SQL fragment and control characters (a NUL, which PostgreSQL text refuses; a terminal
-# escape; a right-to-left override; a byte-order mark) in one value: each is text to every field.
-TEXT = PROBE + "' OR 1=1; DROP TABLE users; --a\x00b\x01c\x1b[31m\u202e\ufeff"
+
+# Each kind of hostile value: (for a text field, for a number or money field, for a date's three parts).
+HOSTILE = {
+    "markup": (PROBE, PROBE, [PROBE, "1", "2026"]),
+    "sql": ("' OR 1=1; DROP TABLE users; --", "1 OR 1=1", ["1' OR '1'='1", "1", "2026"]),
+    # a NUL (PostgreSQL text refuses it), a terminal escape, a right-to-left override, a byte-order mark
+    "control": ("a\x00b\x01c\x1b[31m\u202e\ufeff", "1\x00", ["\x00", "\x1b", "\u202e"]),
+    "long": ("x" * 10_000, "9" * 10_000, ["1" * 5000, "1", "2026"]),
+    "not a number": ("NaN", "NaN", ["31", "2", "2026"]),
+    "infinite": ("Infinity", "Infinity", ["-1", "-1", "-1"]),
+    "huge": ("£100,000,000,000,000,000", HUGE, ["1", "1", "9999"]),
+    "exponent": ("1e309", "1e309", ["1e3", "1", "2026"]),
+    "negative": ("-1", "-1", ["-1", "1", "2026"]),
+    "zero": ("0", "0", ["0", "0", "0"]),
+}
+KINDS = (*HOSTILE, "ids")
+QUERY = ("q", "page", "area", "price_min", "price_max", "category", "listing", "holder", "council", "sort", "next", "kind")
 
 
 def _value(kind: str, name: str, victim: dict):
     """What ``kind`` of hostile value goes into the field ``name``."""
-    if name in DATE_FIELDS:
-        return {"text": [PROBE, "1' OR '1'='1", "\x00\u202e"], "long": ["1" * 5000, "1", "2026"], "numbers": ["31", "2", "2026"],
-                "huge": ["1", "1", "9999"], "ids": ["0", "0", "0"]}[kind]
     if kind == "ids":
-        return str(victim.get(name, victim["holder_id"]))
-    return {
-        "text": TEXT,
-        "long": "x" * 10_000,
-        "numbers": "NaN" if name in NUMBER_FIELDS else "-1",
-        "huge": HUGE if name in NUMBER_FIELDS else "£100,000,000,000,000,000",
-    }[kind]
-
-
-KINDS = ("text", "long", "numbers", "huge", "ids")
-QUERY = ("q", "page", "area", "price_min", "price_max", "category", "listing", "holder", "council", "sort", "next", "kind")
+        return ["0", "0", "0"] if name in DATE_FIELDS else str(victim.get(name, victim["holder_id"]))
+    text, number, date = HOSTILE[kind]
+    return date if name in DATE_FIELDS else number if name in NUMBER_FIELDS else text
 
 
 def hostile_form(kind: str, victim: dict) -> dict:
-    data = {name: _value(kind, name, victim) for name in FIELDS if name not in ("csrf_token", "submit")}
-    data.update({"quantity": {"numbers": "Infinity", "huge": "1e309"}.get(kind, data.get("quantity"))})
-    return data
+    return {name: _value(kind, name, victim) for name in FIELDS if name not in ("csrf_token", "submit")}
 
 
 def hostile_query(kind: str, victim: dict) -> dict:
-    values = {"text": TEXT, "long": "y" * 10_000, "numbers": "-5",
-              "huge": HUGE, "ids": str(victim["listing_id"])}
-    return {name: values[kind] for name in QUERY}
+    value = str(victim["listing_id"]) if kind == "ids" else HOSTILE[kind][1]
+    return {name: value for name in QUERY}
 
 
-def impossible_ids(args: dict, victim: dict) -> list[dict]:
-    """The route arguments with each id replaced by one that cannot exist (none yet, or past a 32-bit
-    column), or by the other council's."""
+def impossible_ids(app, endpoint: str, args: dict, victim: dict) -> list[dict]:
+    """The route's own id arguments, each replaced by one that cannot exist (none yet, or past a
+    32-bit or a 64-bit column), or by the other council's."""
     found = []
-    for name, value in args.items():
-        if isinstance(name, str) and isinstance(value, int):
-            for bad in (0, 2**31, victim.get(name)):
+    for name in app.url_map._rules_by_endpoint[endpoint][0].arguments:
+        value = args.get((endpoint, name), args.get(name))
+        if isinstance(value, int):
+            for bad in (0, 2**31, 2**63, victim.get(name)):
                 if bad is not None:
-                    found.append({**args, name: bad})
+                    found.append({**args, name: bad, (endpoint, name): bad})
     return found
 
 
-class ReadParameters(ImmutableMultiDict):
+class ReadParameters(TypedText):
     """Query strings and forms that note which names the view read. The first hostile request to a
     route carries every name; the rest carry only the names the view read (a view cannot be hurt by
-    what it never reads). This keeps the test to a few minutes without leaving out any field."""
+    what it never reads). This keeps the test quick without leaving out any field."""
 
     read: set[str] = set()
 
@@ -135,7 +136,7 @@ class ReadParameters(ImmutableMultiDict):
         return super().__contains__(key)
 
 
-class NotingRequest(Request):
+class NotingRequest(AppRequest):
     parameter_storage_class = ReadParameters
 
 
@@ -247,9 +248,9 @@ def test_hostile_input_on_every_route_and_form_field(hostile_app, role):
                     break  # the view never looked at the query string or form
             if method == "POST" and read:
                 problems += _problems(client.post(url, data={}), f"{role} POST {url} with every field left out")
-            for bad in impossible_ids(args, victim):
+            for bad in impossible_ids(app, endpoint, args, victim):
                 bad_url = url_for_route(app, endpoint, rule, bad)
-                form = {name: value for name, value in hostile_form("text", victim).items() if name in (read or ())}
+                form = {name: value for name, value in hostile_form("markup", victim).items() if name in (read or ())}
                 problems += _problems(client.open(bad_url, method=method, data=form),
                                       f"{role} {method} {bad_url}")
         assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
@@ -261,7 +262,7 @@ def test_hostile_input_on_every_route_and_form_field(hostile_app, role):
 def test_the_test_finds_the_forms_and_their_dates_and_numbers():
     assert {"quantity", "reason", "price", "amount", "email"} <= set(FIELDS)
     assert {"starts_on", "from_date", "effective_on", "paid_on"} <= DATE_FIELDS
-    assert {"notice_hours", "min_age"} <= NUMBER_FIELDS
+    assert {"notice_hours", "min_age", "quantity", "price", "amount"} <= NUMBER_FIELDS
 
 
 @pytest.mark.parametrize("number", [2**31, 2**63, 10**30])

@@ -14,6 +14,7 @@ from marketplace.billing.gateways.manual import payment_run_csv
 from marketplace.billing.pdf import invoice_pdf
 
 from ..billing.support import fresh, invoice_of
+from ..factories import PASSWORD
 
 
 def test_markup_in_names_is_printed_in_the_invoice_pdf_not_obeyed(market, monkeypatch):
@@ -67,3 +68,24 @@ def test_a_photos_location_and_camera_details_are_not_stored(make):
     with Image.open(io.BytesIO(photo.data)) as stored:
         assert not stored.getexif() and "exif" not in stored.info
         assert (stored.width, stored.height, photo.width, photo.height) == (30, 40, 30, 40)  # turned upright
+
+
+def test_control_characters_typed_into_a_form_are_dropped_and_a_nul_never_reaches_the_database(app, make):
+    from marketplace.accounts.models import User
+    from marketplace.extensions import db
+
+    from ..helpers import Browser
+
+    make.user(email="sam@example.com", name="Sam")
+    browser = Browser(app.test_client())
+    browser.sign_in("sam@example.com", PASSWORD)
+    response = browser.submit("/account", {"details-name": "Sam\x00 Person\x1b[31m\tthe second", "details-phone": "0161\x00",
+                                           "details-submit": "Save"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    user = db.session.scalar(db.select(User).filter_by(email="sam@example.com"))
+    assert (user.name, user.phone) == ("Sam Person[31m\tthe second", "0161")
+
+
+def test_a_path_part_with_a_nul_is_not_found(client):
+    assert client.get("/councils/ald%00ermoor/brand.css").status_code == 404
