@@ -56,15 +56,16 @@ class ListingForm(FlaskForm):
     description = TextAreaField("Description (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=5000)])
     category = SelectField("Category", widget=GovSelect(), validators=[InputRequired("Choose a category")])
     outcomes = SelectMultipleField("What does it help people with?", widget=GovCheckboxesInput(), validators=[Optional()])
-    price = PoundsField("Price in pounds", widget=GovTextInput(), description="Leave empty if it is free.", validators=[Optional()])
+    price = PoundsField("Price in pounds", widget=GovTextInput(), description="Leave empty if it is free.", what="The price", validators=[Optional()])
     price_unit = RadioField("The price is for", widget=GovRadioInput(), choices=options(list(PRICE_UNITS.items())), default="hour",
                             validators=[InputRequired("Choose what the price is for")])
     vat_rate_percent = RadioField("VAT", widget=GovRadioInput(), default="0", coerce=int,
                                   choices=options([(0, "No VAT (most care and support is exempt)"), (5, "5%"), (20, "20%")]))
-    notice_hours = WholeNumberField("Notice needed to cancel, in hours", widget=GovTextInput(), default=24, most=24 * 60,
+    notice_hours = WholeNumberField("Notice needed to cancel, in hours", widget=GovTextInput(), default=24, most=24 * 60, what="The notice period",
                                     validators=[InputRequired("Enter the notice period in hours")])
     cancellation_charge_percent = WholeNumberField("Charge for cancelling inside the notice period, as a percentage", widget=GovTextInput(),
-                                                   default=100, most=100, validators=[InputRequired("Enter a percentage")])
+                                                   default=100, most=100, what="The charge",
+                                                   validators=[InputRequired("Enter a percentage")])
     delivery_modes = SelectMultipleField("Where does it happen?", widget=GovCheckboxesInput(), choices=options(list(DELIVERY_MODES.items())),
                                          validators=[InputRequired("Choose where it happens")])
     areas = StringField("Areas you cover", widget=GovTextInput(), description="The first part of postcodes, separated by commas, like SK1, SK2.",
@@ -72,8 +73,8 @@ class ListingForm(FlaskForm):
     venue_address = TextAreaField("Venue address (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=500)])
     days = SelectMultipleField("Days available", widget=GovCheckboxesInput(), choices=options(list(DAYS.items())), validators=[Optional()])
     times = StringField("Times (optional)", widget=GovTextInput(), description="Like '9am to 5pm' or 'evenings'.", validators=[Optional(), Length(max=200)])
-    min_age = WholeNumberField("Youngest age (optional)", widget=GovTextInput(), most=120, validators=[Optional()])
-    max_age = WholeNumberField("Oldest age (optional)", widget=GovTextInput(), most=120, validators=[Optional()])
+    min_age = WholeNumberField("Youngest age (optional)", widget=GovTextInput(), most=120, what="The youngest age", validators=[Optional()])
+    max_age = WholeNumberField("Oldest age (optional)", widget=GovTextInput(), most=120, what="The oldest age", validators=[Optional()])
     accessibility_features = SelectMultipleField("Accessibility", widget=GovCheckboxesInput(), choices=options(list(ACCESSIBILITY_FEATURES.items())), validators=[Optional()])
     languages = SelectMultipleField("Languages", widget=GovCheckboxesInput(), choices=options(list(LANGUAGES.items())), validators=[Optional()])
     how_to_join = TextAreaField("How to join (for free community activities)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
@@ -204,7 +205,7 @@ class ModerationForm(FlaskForm):
 
 
 class AgreedPriceForm(FlaskForm):
-    price = PoundsField("Agreed price in pounds", widget=GovTextInput(), validators=[InputRequired("Enter the agreed price")])
+    price = PoundsField("Agreed price in pounds", widget=GovTextInput(), what="The agreed price", validators=[InputRequired("Enter the agreed price")])
     note = StringField("Note (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=300)])
     submit = SubmitField("Save agreed price", widget=GovSubmitInput())
 

@@ -22,9 +22,9 @@ class PoundsField(StringField):
 
     pence: int | None = None
 
-    def __init__(self, *args, most_pence: int = MOST_PENCE, **kwargs):
+    def __init__(self, *args, most_pence: int = MOST_PENCE, what: str = "The amount", **kwargs):
         super().__init__(*args, **kwargs)
-        self.most_pence = most_pence
+        self.most_pence, self.what = most_pence, what
 
     def pre_validate(self, form):
         self.pence = None
@@ -37,7 +37,7 @@ class PoundsField(StringField):
             except MoneyParseError as error:
                 raise ValidationError(str(error)) from None
             if pence > self.most_pence:
-                raise ValidationError(f"The amount must be {format_pence(self.most_pence, whole_pounds=True)} or less")
+                raise ValidationError(f"{self.what} must be {format_pence(self.most_pence, whole_pounds=True)} or less")
             self.pence = pence
 
 
@@ -77,19 +77,23 @@ class WholeNumberField(IntegerField):
 
     _DIGITS = re.compile(r"^\s*-?[0-9]{1,9}\s*$")
 
-    def __init__(self, *args, least: int = 0, most: int = 1_000_000, **kwargs):
+    def __init__(self, *args, least: int = 0, most: int = 1_000_000, what: str = "The number", **kwargs):
         super().__init__(*args, **kwargs)
-        self.least, self.most = least, most
+        self.least, self.most, self.what = least, most, what
+
+    @property
+    def problem(self) -> str:
+        return f"{self.what} must be a whole number from {self.least:,} to {self.most:,}"
 
     def process_formdata(self, valuelist):
         if valuelist and valuelist[0] not in ("", None) and not self._DIGITS.match(str(valuelist[0])):
             self.data = None
-            raise ValueError(f"Enter a whole number from {self.least:,} to {self.most:,}")
+            raise ValueError(self.problem)
         super().process_formdata(valuelist)
 
     def pre_validate(self, form):
         if self.data is not None and not self.least <= self.data <= self.most:
-            raise ValidationError(f"Enter a whole number from {self.least:,} to {self.most:,}")
+            raise ValidationError(self.problem)
 
 
 class DateField(_WTFormsDateField):

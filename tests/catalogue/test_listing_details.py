@@ -50,7 +50,7 @@ def test_price_beyond_a_million_pounds_is_refused_not_a_crash(provider, browser)
     response = _add(browser, organisation, price="30000000")
 
     assert response.status_code == 200
-    assert "The amount must be £1,000,000 or less" in page_text(response)
+    assert "The price must be £1,000,000 or less" in page_text(response)
     assert db.session.scalars(db.select(Listing)).all() == []
 
 
@@ -82,5 +82,5 @@ def test_agreed_price_beyond_a_million_pounds_is_refused_not_a_crash(make, provi
     response = browser.submit(f"/council/prices/{listing.id}", {"price": "30000000", "note": ""})
 
     assert response.status_code == 200
-    assert "The amount must be £1,000,000 or less" in page_text(response)
+    assert "The agreed price must be £1,000,000 or less" in page_text(response)
     assert db.session.scalars(db.select(CouncilPrice)).all() == []
