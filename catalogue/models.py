@@ -234,3 +234,16 @@ class UnmetNeed(db.Model):
     description: Mapped[str] = mapped_column(Text)
     searcher_role: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class SearchChange(db.Model):
+    """A change the search index has still to take in: written in the same transaction as the
+    change itself (see ``catalogue.indexing``), deleted once the index holds it. No foreign keys:
+    a row must outlive the listing it names, so the index drops a deleted listing too."""
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    noted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -16,6 +16,7 @@ from marketplace.web import load
 from . import community
 from . import listings as listing_service
 from .forms import CommunityEventForm, ListingForm, OrganisationProfileForm, PersonForm, PhotoForm, split_areas
+from .indexing import last_change_searchable
 from .models import Listing, ListingPhoto
 from .views import filter_labels
 
@@ -120,7 +121,7 @@ def edit_listing(listing_id: int):
             db.session.rollback()
             problem = error.message
         else:
-            flash("Your changes have been saved.", "success")
+            flash("Your changes have been saved." + ("" if last_change_searchable() else WAITING), "success")
             return redirect(url_for("portal.preview", listing_id=listing.id))
     return render_template("portal/listing_form.html", form=form, organisation=listing.organisation, listing=listing,
                            kind=listing.kind, problem=problem, title=f"Change: {listing.title}")
@@ -137,6 +138,18 @@ def preview(listing_id: int):
                            event_form=CommunityEventForm(), confirm_form=ConfirmForm())
 
 
+WAITING = " Search results will show the change within a few minutes."
+
+
+def _status_message(to: str) -> str:
+    """Say what is true: a change the search index could not take in yet is not searchable yet."""
+    if to == "published":
+        if last_change_searchable():
+            return "Published: people can now find it."
+        return "Published. It will show in search results within a few minutes."
+    return "Paused: it is hidden until you publish it again."  # search checks each result against the database
+
+
 @bp.post("/listings/<int:listing_id>/status")
 @login_required
 def set_status(listing_id: int):
@@ -150,7 +163,7 @@ def set_status(listing_id: int):
     except DomainError as error:
         flash(error.message, "info")
     else:
-        flash("Published: people can now find it." if to == "published" else "Paused: it is hidden until you publish it again.", "success")
+        flash(_status_message(to), "success")
     return redirect(url_for("portal.preview", listing_id=listing.id))
 
 

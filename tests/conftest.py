@@ -82,6 +82,7 @@ def make_app(database: Database, tmp_dir, **overrides):
         "SEARCH_INDEX_DIR": str(tmp_dir / "search-index"),
         "SERVER_NAME": "localhost",
         "PREFERRED_URL_SCHEME": "http",
+        "SEARCH_SYNC_INTERVAL": None,  # no catch-up on requests: a test of a lagging index sees it lag
     }
     config.update(overrides)
     app = create_app(config, env="testing")

@@ -1,17 +1,30 @@
-"""The index on disk and searching it: one Whoosh index directory per ``SEARCH_INDEX_DIR``, a
-cached searcher refreshed when the index changes, writing and rebuilding, and ``search``.
+"""The index on disk and searching it: one Whoosh index per ``SEARCH_INDEX_DIR``, a cached
+searcher that notices a new index, writing and rebuilding, and ``search``.
 
-The database is the truth; this index sits beside it. Listing changes reach it after each
-commit (``catalogue.indexing``) and ``flask catalogue reindex`` rebuilds it from the database.
+The database is the truth; this index sits beside it. Listing changes reach it through the
+outbox (``catalogue.indexing``) and ``flask catalogue reindex`` rebuilds it from the database.
+
+Layout: ``SEARCH_INDEX_DIR/CURRENT`` names the live generation, a directory ``gen-<uuid>`` beside
+it. A rebuild writes a new generation aside and swaps ``CURRENT`` with one atomic rename, so a
+reader never sees a half-built index or no index at all, and a worker notices a rebuilt index by
+its name (its identity), never by Whoosh's generation number, which starts again at 1. The
+previous generation is kept until the next rebuild so searches already reading it can finish.
+Every writer (an update or a rebuild) holds ``WRITE.lock`` (an ``flock``, across processes).
 """
 from __future__ import annotations
 
+import fcntl
+import logging
 import os
 import shutil
 import threading
+import time
+import uuid
+from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
 from whoosh.fields import NUMERIC
+from whoosh.reading import ReaderClosed
 
 from .bits import and_masks
 from .masks import facet_counts, reader_data
@@ -19,43 +32,111 @@ from .query import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResults, filt
 from .ranking import ranked
 from .schema import build_schema, price_field
 
+log = logging.getLogger(__name__)
+
+CURRENT = "CURRENT"
+LOCK_FILE = "WRITE.lock"
+GENERATION_PREFIX = "gen-"
+# What a searcher meets when the files under it were replaced or closed: it reopens and tries once more.
+STALE_READER_ERRORS = (OSError, ReaderClosed, whoosh_index.EmptyIndexError)
+
+
+class IndexBusy(Exception):
+    """Another process holds the index's writer lock (a rebuild, usually); the change waits in the outbox."""
+
+
+class SearchUnavailable(Exception):
+    """The index could not be read even after reopening it."""
+
 
 class CatalogueIndex:
-    """One Whoosh index directory, with a cached searcher refreshed when the index changes."""
+    """One index directory: its live generation, a writer lock, and a cached searcher."""
 
     def __init__(self, directory: str):
-        self.directory = directory
+        self.directory = directory.rstrip("/")
         self._lock = threading.Lock()
         self._searcher = None
+        self._searcher_identity: str | None = None
+        self._retired = None  # the searcher replaced last, closed at the next replacement
         self._vocabulary: dict | None = None
         self._vocabulary_generation = None
 
-    # writing
+    # where the live index is
+
+    def live_directory(self) -> str | None:
+        """The live generation's directory, or None when there is no index yet."""
+        try:
+            with open(os.path.join(self.directory, CURRENT), encoding="utf-8") as f:
+                name = f.read().strip()
+        except FileNotFoundError:
+            return None
+        path = os.path.join(self.directory, name)
+        return path if name.startswith(GENERATION_PREFIX) and whoosh_index.exists_in(path) else None
 
     def exists(self) -> bool:
-        return whoosh_index.exists_in(self.directory)
+        return self.live_directory() is not None
 
-    def create(self, council_slugs: list[str]):
+    def _new_generation(self, council_slugs: list[str]) -> tuple[str, object]:
         os.makedirs(self.directory, exist_ok=True)
-        with self._lock:
-            self._close_searcher()
-            return whoosh_index.create_in(self.directory, build_schema(council_slugs))
+        path = os.path.join(self.directory, f"{GENERATION_PREFIX}{uuid.uuid4().hex}")
+        os.makedirs(path)
+        return path, whoosh_index.create_in(path, build_schema(council_slugs))
+
+    def _point_at(self, path: str) -> None:
+        """Make ``path`` the live generation in one atomic step; drop generations older than the last."""
+        previous = self.live_directory()
+        pointer = os.path.join(self.directory, f"{CURRENT}.{uuid.uuid4().hex}")
+        with open(pointer, "w", encoding="utf-8") as f:
+            f.write(os.path.basename(path))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(pointer, os.path.join(self.directory, CURRENT))
+        keep = {os.path.basename(path), os.path.basename(previous or "")}
+        for name in os.listdir(self.directory):
+            if name.startswith(GENERATION_PREFIX) and name not in keep:
+                shutil.rmtree(os.path.join(self.directory, name), ignore_errors=True)
+
+    # writing
+
+    @contextmanager
+    def writing(self, wait: float = 0.0):
+        """Hold the writer lock (across processes) for the block; raise IndexBusy after ``wait`` seconds."""
+        os.makedirs(self.directory, exist_ok=True)
+        with open(os.path.join(self.directory, LOCK_FILE), "a+b") as handle:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexBusy("The search index is being written by another process.") from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def open(self, council_slugs: list[str]):
-        if not self.exists():
-            return self.create(council_slugs)
-        ix = whoosh_index.open_dir(self.directory)
+        """The live index, made if there is none, with a price field for every council. Call while writing."""
+        path = self.live_directory()
+        if path is None:
+            path, ix = self._new_generation(council_slugs)
+            self._point_at(path)
+            return ix
+        ix = whoosh_index.open_dir(path)
         missing = [s for s in council_slugs if price_field(s) not in ix.schema]
         if missing:  # a council added since the index was made: add its price field
             writer = ix.writer(timeout=10)
             for slug in missing:
                 writer.add_field(price_field(slug), NUMERIC(bits=64, sortable=True, signed=False))
             writer.commit()
-            ix = whoosh_index.open_dir(self.directory)
+            ix = whoosh_index.open_dir(path)
         return ix
 
     def write(self, council_slugs: list[str], upserts: list[dict], deletes: list[str]) -> None:
-        """Add or replace ``upserts`` and remove ``deletes`` (listing ids as strings) in one commit."""
+        """Add or replace ``upserts`` and remove ``deletes`` (listing ids as strings) in one commit.
+        The caller holds ``writing()``."""
         if not upserts and not deletes:
             return
         ix = self.open(council_slugs)
@@ -65,66 +146,100 @@ class CatalogueIndex:
                 writer.delete_by_term("id", listing_id)
             for doc in upserts:
                 writer.update_document(**doc)
-        except Exception:
+        except BaseException:
             writer.cancel()
             raise
         writer.commit()
 
-    def rebuild(self, council_slugs: list[str], documents) -> int:
-        """Replace the whole index with ``documents``; returns how many were written."""
-        tmp_dir = self.directory.rstrip("/") + ".rebuilding"
-        shutil.rmtree(tmp_dir, ignore_errors=True)
-        os.makedirs(tmp_dir)
-        ix = whoosh_index.create_in(tmp_dir, build_schema(council_slugs))
-        writer = ix.writer(limitmb=256)
-        count = 0
-        for doc in documents:
-            writer.add_document(**doc)
-            count += 1
-        writer.commit()
-        with self._lock:
-            self._close_searcher()
-            old_dir = self.directory.rstrip("/") + ".old"
-            shutil.rmtree(old_dir, ignore_errors=True)
-            if os.path.exists(self.directory):
-                os.rename(self.directory, old_dir)
-            os.rename(tmp_dir, self.directory)
-            shutil.rmtree(old_dir, ignore_errors=True)
+    def rebuild(self, council_slugs: list[str], documents, *, then=None) -> int:
+        """Build a new generation from ``documents`` aside, then make it live; returns how many were written.
+
+        Holds the writer lock throughout, so updates made meanwhile wait in the outbox; ``then`` (if
+        given) runs after the swap, still under the lock, to catch up with them. A failed build is
+        removed and the live index is left as it was.
+        """
+        with self.writing(wait=300):
+            path, ix = self._new_generation(council_slugs)
+            try:
+                writer = ix.writer(limitmb=256)
+                count = 0
+                try:
+                    for doc in documents:
+                        writer.add_document(**doc)
+                        count += 1
+                except BaseException:
+                    writer.cancel()
+                    raise
+                writer.commit()
+                self._point_at(path)
+            except BaseException:
+                shutil.rmtree(path, ignore_errors=True)
+                raise
+            if then is not None:
+                then()
         return count
 
     def clear(self) -> None:
         with self._lock:
-            self._close_searcher()
+            self._close_searchers()
             shutil.rmtree(self.directory, ignore_errors=True)
 
     def doc_count(self) -> int:
-        if not self.exists():
-            return 0
-        return whoosh_index.open_dir(self.directory).doc_count()
+        path = self.live_directory()
+        return whoosh_index.open_dir(path).doc_count() if path else 0
+
+    def stored(self) -> dict[int, dict]:
+        """Every indexed listing's stored fields, by listing id."""
+        path = self.live_directory()
+        if path is None:
+            return {}
+        with whoosh_index.open_dir(path).searcher() as s:
+            return {int(fields["id"]): fields for fields in s.all_stored_fields()}
 
     def indexed_ids(self) -> set[int]:
-        if not self.exists():
-            return set()
-        with whoosh_index.open_dir(self.directory).searcher() as s:
-            return {int(fields["id"]) for fields in s.all_stored_fields()}
+        return set(self.stored())
 
     # reading
 
-    def _close_searcher(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-        self._searcher = None
+    def _close_searchers(self) -> None:
+        for searcher in (self._retired, self._searcher):
+            if searcher is not None:
+                try:
+                    searcher.close()
+                except Exception:  # noqa: BLE001  (its files may be gone already)
+                    pass
+        self._searcher = self._retired = None
+        self._searcher_identity = None
         self._vocabulary = None
 
+    def _replace_searcher(self, searcher, identity) -> None:
+        """Keep the one being replaced open until the next replacement: a search in another thread
+        may still be reading it."""
+        if self._retired is not None and self._retired is not searcher:
+            try:
+                self._retired.close()
+            except Exception:  # noqa: BLE001
+                pass
+        self._retired = self._searcher if self._searcher is not searcher else self._retired
+        self._searcher, self._searcher_identity = searcher, identity
+
     def searcher(self):
+        """The searcher for the live index: reopened when a rebuild made a new one, refreshed when
+        updates were committed to it."""
         with self._lock:
-            if self._searcher is None:
-                if not self.exists():
-                    return None
-                self._searcher = whoosh_index.open_dir(self.directory).searcher()
+            path = self.live_directory()
+            if path is None:
+                return None
+            if self._searcher is None or self._searcher_identity != path:
+                self._replace_searcher(whoosh_index.open_dir(path).searcher(), path)
             elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+                self._replace_searcher(whoosh_index.open_dir(path).searcher(), path)
             return self._searcher
+
+    def forget_searcher(self) -> None:
+        """Drop the cached searcher (it met a vanished or closed file); the next search reopens."""
+        with self._lock:
+            self._close_searchers()
 
     def vocabulary(self, searcher) -> dict[str, list[tuple[str, int]]]:
         """Indexed words by first letter, with document frequencies: for spelling correction."""
@@ -156,12 +271,28 @@ def get_index(directory: str) -> CatalogueIndex:
 def search(ix: CatalogueIndex, request: SearchRequest, *, with_facets: bool = True) -> SearchResults:
     """Run ``request`` against the index. Unknown sort names fall back to relevance.
 
+    A searcher whose files vanished or were closed under it (a rebuild elsewhere) is dropped and
+    the index reopened once; if that fails too, SearchUnavailable.
+
     Which documents match is worked out with bitmasks (one Python int per term or filter
     value, one bit per document, cached per index version), so totals, facet counts and
     filters are a few big-integer ANDs and popcounts. Relevance order adds up Whoosh's
     cached per-term scores for the matched documents only (``ranking.ranked``); the other orders
     come from cached column sort orders.
     """
+    try:
+        return _search(ix, request, with_facets)
+    except STALE_READER_ERRORS as error:
+        log.warning("Search index reader failed (%s: %s); reopening the index", type(error).__name__, error)
+        ix.forget_searcher()
+    try:
+        return _search(ix, request, with_facets)
+    except STALE_READER_ERRORS as error:
+        ix.forget_searcher()
+        raise SearchUnavailable(str(error)) from error
+
+
+def _search(ix: CatalogueIndex, request: SearchRequest, with_facets: bool) -> SearchResults:
     page_size = max(1, min(request.page_size, MAX_PAGE_SIZE))
     page = max(1, request.page)
     searcher = ix.searcher()

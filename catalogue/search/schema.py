@@ -3,6 +3,7 @@ each listing. ``document`` builds one from plain values, so the benchmark makes 
 exactly as the application does; ``document_for`` reads them off a listing."""
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ FACET_FIELDS = ("category", "outcome", "delivery", "access", "langs", "days", "k
 def build_schema(council_slugs: list[str]) -> Schema:
     schema = Schema(
         id=ID(stored=True, unique=True),
+        digest=ID(stored=True),  # a fingerprint of the document, so a check can tell a stale entry
         kind=ID,
         title=TEXT(analyzer=ANALYZER, field_boost=3.0),
         org=TEXT(analyzer=ANALYZER, field_boost=1.5),
@@ -104,7 +106,14 @@ def document(item: IndexedListing, council_slugs: list[str]) -> dict:
     for slug in council_slugs:
         if slug in item.councils:
             doc[price_field(slug)] = item.agreed_pence.get(slug, item.price_pence or 0)
+    doc["digest"] = fingerprint(doc)
     return doc
+
+
+def fingerprint(doc: dict) -> str:
+    """A short hash of everything in ``doc`` but itself: equal when the index holds what the database says."""
+    content = repr(sorted((k, v) for k, v in doc.items() if k != "digest"))
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()[:20]
 
 
 def document_for(listing, councils) -> dict:
