@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from marketplace import taxonomy
 from marketplace.councils.models import Council
@@ -14,7 +13,7 @@ from marketplace.fields import options
 from marketplace.holders.service import holder_for_user
 from marketplace.money import MoneyParseError, format_pence, parse_pounds
 from marketplace.policy import can
-from marketplace.pricing.service import MAX_PRICE_PENCE, price_for
+from marketplace.pricing.service import MAX_PRICE_PENCE, price_for, prices_for
 from marketplace.providers.models import Organisation
 from marketplace.web import current_council, page_number
 
@@ -22,6 +21,7 @@ from . import community, demand
 from .forms import SuggestCommunityForm, UnmetNeedForm
 from .indexing import current_index
 from .models import ACCESSIBILITY_FEATURES, DAYS, DELIVERY_MODES, LANGUAGES, LISTING_KINDS, Listing, ListingPhoto
+from .results import checked_search, community_alternatives
 from .search import SORTS, SearchRequest, search
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
@@ -97,16 +97,6 @@ def build_request(council: Council | None, area: str | None) -> tuple[SearchRequ
     return req, problems
 
 
-def load_listings(ids: list[int]) -> list[Listing]:
-    if not ids:
-        return []
-    rows = db.session.scalars(db.select(Listing).where(Listing.id.in_(ids)).options(
-        selectinload(Listing.organisation), selectinload(Listing.council_prices), selectinload(Listing.person),
-        selectinload(Listing.events))).all()
-    by_id = {listing.id: listing for listing in rows}
-    return [by_id[i] for i in ids if i in by_id]
-
-
 def _is_search() -> bool:
     return any(k in request.args for k in ("q", "area", *FILTER_PARAMS, "price_min", "price_max", "free"))
 
@@ -127,22 +117,23 @@ def index():
     search_request, problems = build_request(council, area)
     problems = ([area_problem] if area_problem else []) + problems
     index_ = current_index()
-    results = search(index_, search_request)
-    listings = load_listings([hit.listing_id for hit in results.hits])
-    price_council = pricing_council(council)
-    nearby, community_alternatives = [], []
-    if _is_search() and search_request.page == 1:  # later pages of the same search are not new demand
-        demand.record_search(council, search_request, results.total, demand.searcher_role(current_user, getattr(council, "id", None)))
-        if results.total == 0:
-            nearby = _nearby_areas(index_, search_request, council)
-            community_alternatives = _community_alternatives(index_, search_request)
+    results, listings = checked_search(index_, search_request)
+    prices = prices_for(listings, pricing_council(council))
+    new_demand = _is_search() and search_request.page == 1  # later pages of the same search are not new demand
+    nearby, alternatives = [], []
+    if new_demand and results.total == 0:
+        nearby = _nearby_areas(index_, search_request, council)
+        alternatives = community_alternatives(index_, search_request)
     councils = db.session.scalars(db.select(Council).order_by(Council.name)).all()
-    return render_template(
+    page = render_template(
         "catalogue/search.html", title="Find support", results=results, listings=listings, req=search_request,
-        council=council, councils=councils, price_for=lambda listing: price_for(listing, price_council),
-        problems=problems, nearby=nearby, community_alternatives=community_alternatives, is_search=_is_search(),
+        council=council, councils=councils, price_for=lambda listing: prices[listing.id],
+        problems=problems, nearby=nearby, community_alternatives=alternatives, is_search=_is_search(),
         taxonomy=taxonomy, filter_labels=filter_labels(), unmet_form=UnmetNeedForm(query=search_request.text, area=area or ""),
     )
+    if new_demand:  # after rendering: the log's commit expires every loaded row, which the page would reload one by one
+        demand.record_search(council, search_request, results.total, demand.searcher_role(current_user, getattr(council, "id", None)))
+    return page
 
 
 def filter_labels() -> dict[str, dict[str, str]]:
@@ -164,12 +155,6 @@ def _nearby_areas(index_, search_request: SearchRequest, council) -> list[tuple[
             if count:
                 found.append((district, count))
     return found
-
-
-def _community_alternatives(index_, search_request: SearchRequest) -> list[Listing]:
-    alternative = SearchRequest(text="", council_slug=search_request.council_slug, area=search_request.area,
-                                kinds=["community"], sort="newest", page_size=5)
-    return load_listings([hit.listing_id for hit in search(index_, alternative, with_facets=False).hits])
 
 
 @bp.post("/tell-us")

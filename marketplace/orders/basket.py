@@ -1,9 +1,14 @@
 """The basket: what one person is about to order for one holder."""
 from __future__ import annotations
 
+from sqlalchemy.orm import selectinload
+
+from catalogue.models import Listing
+
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..policy import can
+from ..providers.models import Organisation
 from .models import WEEKDAYS, BasketItem, to_centi
 
 
@@ -37,7 +42,12 @@ def add_to_basket(actor, holder, listing, quantity, outcome_key: str | None, sch
 
 
 def basket(actor, holder) -> list[BasketItem]:
+    """What ``actor`` is about to order for ``holder``, with each line's listing, its organisation and the
+    organisation's council approvals loaded in three more queries (checking a line reads them all),
+    not three a line."""
     return db.session.scalars(db.select(BasketItem).filter_by(actor_id=actor.id, holder_id=holder.id)
+                              .options(selectinload(BasketItem.listing).selectinload(Listing.organisation)
+                                       .selectinload(Organisation.approvals))
                               .order_by(BasketItem.id)).all()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy.orm import contains_eager
+
 from catalogue.models import Listing
 
 from .. import clock
@@ -14,7 +16,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..money import format_pence, multiply
 from ..plans.service import approved_plan
-from ..pricing.service import price_for
+from ..pricing.service import Price, prices_for
 from ..providers.models import Organisation, OrganisationApproval
 from ..taxonomy import PRICE_UNITS, category_name
 from .basket import basket, require_can_order
@@ -107,18 +109,19 @@ def quote(actor, holder, items: list[BasketItem] | None = None, context: Checkou
         return Quote([], [], [], [NO_PLAN])
     outcomes = context.outcomes
     council = holder.council
+    prices = prices_for([item.listing for item in items], council)
     lines: list[LineQuote] = []
     problems: list[str] = []
     for item in items:
-        line = _price_line(item, council, context.budget, outcomes, problems)
+        line = _price_line(item, prices[item.listing.id], council, context.budget, outcomes, problems)
         if line is not None:
             lines.append(line)
     shortfalls = _shortfalls(holder, context.budget, lines, outcomes) if not problems else []
     return Quote(lines, shortfalls, approval_reasons(council, lines, outcomes), problems)
 
 
-def _price_line(item: BasketItem, council, budget, outcomes: dict, problems: list[str]) -> LineQuote | None:
-    """One basket line priced for the holder's council, or None with the problem added to ``problems``."""
+def _price_line(item: BasketItem, price: Price, council, budget, outcomes: dict, problems: list[str]) -> LineQuote | None:
+    """One basket line at ``price`` (the holder's council's), or None with the problem added to ``problems``."""
     listing = item.listing
     if not listing.is_published:
         problems.append(f"\u201c{listing.title}\u201d is no longer available. Remove it from the basket.")
@@ -130,7 +133,6 @@ def _price_line(item: BasketItem, council, budget, outcomes: dict, problems: lis
     if item.outcome_key not in outcomes:
         problems.append(f"Choose which outcome in the plan \u201c{listing.title}\u201d is for.")
         return None
-    price = price_for(listing, council)
     unit_price = price.pence or 0
     per_occurrence = multiply(unit_price, item.quantity)
     cut_short = False
@@ -179,24 +181,25 @@ def approval_reasons(council, lines: list[LineQuote], outcomes) -> list[str]:
 
 
 def _shortfalls(holder, budget, lines: list[LineQuote], outcomes) -> list[Shortfall]:
+    """Each pot the lines need more from than is left, with what would fit instead: fewer of a line, or
+    cheaper listings (looked up for all the short lines at once)."""
     balances = ledger.balances(budget.id)
     earmarked = budget.council.money_is_earmarked
     needed: dict[str | None, int] = {}
     for line in lines:
         pot = line.outcome_key if earmarked else None
         needed[pot] = needed.get(pot, 0) + line.total_pence
-    found = []
+    short: dict[str | None, Shortfall] = {}
     for pot, amount in needed.items():
         available = min(balances.pot(pot).available, balances.total.available)
         if amount > available:
-            words = outcomes[pot].own_words if pot else "your budget"
-            shortfall = Shortfall(pot, words, amount, available)
-            for line in lines:
-                if (line.outcome_key if earmarked else None) == pot:
-                    shortfall.fewer += _fewer(line, available)
-                    shortfall.cheaper += _cheaper(holder, line)
-            found.append(shortfall)
-    return found
+            short[pot] = Shortfall(pot, outcomes[pot].own_words if pot else "your budget", amount, available)
+    short_lines = [line for line in lines if (line.outcome_key if earmarked else None) in short]
+    for line, cheaper in zip(short_lines, _cheaper(holder, short_lines)):
+        shortfall = short[line.outcome_key if earmarked else None]
+        shortfall.fewer += _fewer(line, shortfall.available_pence)
+        shortfall.cheaper += cheaper
+    return list(short.values())
 
 
 def _fewer(line: LineQuote, available: int) -> list[str]:
@@ -211,14 +214,25 @@ def _fewer(line: LineQuote, available: int) -> list[str]:
     return [f"{whole} {unit} of \u201c{line.listing.title}\u201d would fit ({format_pence(whole * line.unit_price_pence)})."] if whole else []
 
 
-def _cheaper(holder, line: LineQuote, limit: int = 3) -> list[tuple[Listing, int]]:
-    """Published listings in the same category, from providers the council approves, at a lower price."""
+def _cheaper(holder, lines: list[LineQuote], limit: int = 3) -> list[list[tuple[Listing, int]]]:
+    """For each line, up to ``limit`` published listings in its category and unit, from providers the
+    council approves, at a lower price for the holder, cheapest first.
+
+    The candidates of every line, their organisations and the council's agreed rates for them are read
+    in two queries, however many lines and candidates there are."""
+    if not lines:
+        return []
     candidates = db.session.scalars(
         db.select(Listing).join(Organisation, Listing.organisation_id == Organisation.id)
         .join(OrganisationApproval, OrganisationApproval.organisation_id == Organisation.id)
-        .where(Listing.category == line.listing.category, Listing.status == "published", Listing.id != line.listing.id,
-               Listing.price_unit == line.listing.price_unit, OrganisationApproval.council_id == holder.council_id,
-               OrganisationApproval.status == "approved")
+        .where(Listing.category.in_({line.listing.category for line in lines}), Listing.status == "published",
+               Listing.price_unit.in_({line.listing.price_unit for line in lines}),
+               OrganisationApproval.council_id == holder.council_id, OrganisationApproval.status == "approved")
+        .options(contains_eager(Listing.organisation)).order_by(Listing.id)
     ).all()
-    priced = sorted(((c, price_for(c, holder.council).pence or 0) for c in candidates), key=lambda pair: pair[1])
-    return [(c, p) for c, p in priced if 0 < p < line.unit_price_pence][:limit]
+    prices = prices_for(candidates, holder.council)
+    priced = sorted(((c, prices[c.id].pence or 0) for c in candidates), key=lambda pair: pair[1])
+    return [[(c, p) for c, p in priced
+             if c.category == line.listing.category and c.price_unit == line.listing.price_unit and c.id != line.listing.id
+             and 0 < p < line.unit_price_pence][:limit]
+            for line in lines]

@@ -53,7 +53,27 @@ class Price:
 
 def price_for(listing, council=None) -> Price:
     """The price for a viewer funded by ``council`` (its agreed rate if any), else the public price."""
-    agreed = listing.agreed_price_for(council.id) if council is not None else None
+    return _priced(listing, listing.agreed_price_for(council.id) if council is not None else None, council)
+
+
+def prices_for(listings, council=None) -> dict[int, Price]:
+    """``price_for`` of many listings at once, by listing id: the council's current agreed rates for all
+    of them in one query (none when ``council`` is None), so a page of results or suggestions does not
+    load each listing's rates one by one. The same rate wins as in ``Listing.agreed_price_for``: the
+    earliest current one."""
+    listings = list(listings)
+    agreed: dict[int, CouncilPrice] = {}
+    if council is not None and listings:
+        rates = db.session.scalars(db.select(CouncilPrice).where(
+            CouncilPrice.council_id == council.id, CouncilPrice.ended_at.is_(None),
+            CouncilPrice.listing_id.in_({listing.id for listing in listings})).order_by(CouncilPrice.id))
+        for rate in rates:
+            agreed.setdefault(rate.listing_id, rate)
+    return {listing.id: _priced(listing, agreed.get(listing.id), council) for listing in listings}
+
+
+def _priced(listing, agreed: CouncilPrice | None, council) -> Price:
+    """The agreed rate when there is one (``council`` agreed it), else the listing's public price."""
     if agreed is not None:
         return Price(agreed.price_pence, listing.price_unit, "council", council.name)
     return Price(listing.price_pence, listing.price_unit, "public")

@@ -1,0 +1,60 @@
+"""Search hits turned into the listings a page shows, checked against the database.
+
+The index can lag the database (a listing paused, archived or withdrawn from its council's
+approval a moment ago may still be in it), so every hit is loaded and kept only if it is public
+*now*. Loading takes two queries whatever the number of hits: the listings with their
+organisations and the councils that run community resources (joined), then the organisations'
+council approvals: everything ``Listing.is_public`` and a result's provider name read.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from sqlalchemy.orm import joinedload
+
+from marketplace.extensions import db
+from marketplace.providers.models import Organisation
+
+from .models import Listing
+from .search import SearchRequest, SearchResults, search
+
+log = logging.getLogger(__name__)
+
+# What a result reads, loaded up front: is_public (organisation and its approvals) and provider_name.
+SHOWN = (joinedload(Listing.organisation).selectinload(Organisation.approvals), joinedload(Listing.council))
+
+
+def public_listings(ids: list[int]) -> list[Listing]:
+    """The listings with these ids that are public now, in the order given, in a fixed number of queries.
+
+    Hits the index still holds for listings no longer public are left out (and logged), so a
+    result never leads to a page that answers 404."""
+    if not ids:
+        return []
+    by_id = {listing.id: listing for listing in db.session.scalars(
+        db.select(Listing).where(Listing.id.in_(ids)).options(*SHOWN))}
+    shown = [by_id[i] for i in ids if i in by_id and by_id[i].is_public]
+    dropped = sorted(set(ids) - {listing.id for listing in shown})
+    if dropped:
+        log.info("Search hits not shown, no longer public in the database (the index lags): listings %s", dropped)
+    return shown
+
+
+def checked_search(index, request: SearchRequest, with_facets: bool = True) -> tuple[SearchResults, list[Listing]]:
+    """Search the index, then load the hits that are still public. The total leaves out the hits dropped
+    from this page (those on other pages are not known without loading them)."""
+    results = search(index, request, with_facets=with_facets)
+    listings = public_listings([hit.listing_id for hit in results.hits])
+    dropped = len(results.hits) - len(listings)
+    if dropped:
+        results = replace(results, total=max(0, results.total - dropped))
+    return results, listings
+
+
+def community_alternatives(index, request: SearchRequest, limit: int = 5) -> list[Listing]:
+    """The newest free community resources in the searcher's council and area, for a search that found
+    nothing; checked against the database like any result."""
+    alternative = SearchRequest(text="", council_slug=request.council_slug, area=request.area, kinds=["community"],
+                                sort="newest", page_size=limit)
+    return checked_search(index, alternative, with_facets=False)[1]
