@@ -260,3 +260,19 @@ def test_an_index_update_made_during_a_rebuild_is_applied_after_it(app, make, pr
     assert time.monotonic() - started < 10
     assert indexing.pending_count() == 0
     assert _found(client, "hedge") == ["Hedge trimming"]
+
+
+def test_an_index_that_cannot_be_read_even_after_reopening_answers_503_with_retry_after(app, make, provider, client,
+                                                                                       monkeypatch):
+    organisation, _admin = provider
+    make.listing(organisation, title="Bramble clearing")
+
+    def unreadable(_self):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(CatalogueIndex, "searcher", unreadable)
+    response = client.get("/catalogue?q=bramble&council=aldermoor")
+
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Searching is not working for a moment" in page_text(response)
