@@ -9,6 +9,9 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
 ROOT = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", ROOT / "instance"))
 
@@ -26,6 +29,10 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _seconds(name: str, default: float) -> float:
+    return float(os.environ.get(name) or default)
+
+
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
@@ -35,10 +42,24 @@ class Config:
     # Requests for any other host are refused with a 400 (Flask checks request.host against these).
     TRUSTED_HOSTS = _list("TRUSTED_HOSTS", "127.0.0.1,localhost")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'supportmarket.db'}"
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}  # engine_options() below adds the timeouts
+    # A database that cannot be reached is given up on well inside gunicorn's 30 s worker timeout, and
+    # the page answers 503 (marketplace/errors.py). PostgreSQL only, except the busy wait (SQLite's).
+    DATABASE_CONNECT_TIMEOUT = _seconds("DATABASE_CONNECT_TIMEOUT", 5)  # per connection attempt (psycopg: at least 2)
+    DATABASE_STATEMENT_TIMEOUT = _seconds("DATABASE_STATEMENT_TIMEOUT", 15)  # the server cancels longer statements; 0: none
+    DATABASE_TCP_USER_TIMEOUT = _seconds("DATABASE_TCP_USER_TIMEOUT", 10)  # sent data left unacknowledged (a blackhole)
+    DATABASE_KEEPALIVES_IDLE = _seconds("DATABASE_KEEPALIVES_IDLE", 5)  # silence before TCP probes (every 2 s, 3 times)
+    DATABASE_BUSY_TIMEOUT = _seconds("DATABASE_BUSY_TIMEOUT", 5)  # SQLite: waiting for another writer's lock
+    UNAVAILABLE_RETRY_AFTER = int(_seconds("UNAVAILABLE_RETRY_AFTER", 30))  # the 503's Retry-After, in seconds
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE_DIR / "search-index")
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    # Redis is optional at run time: when it cannot be reached, Flask-Limiter counts in this worker's
+    # memory instead, logs "Rate limit storage unreachable - falling back to in-memory storage", and
+    # goes back to Redis once it answers (it asks again after 1, 2, 4 ... 32 seconds).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = _bool("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    REDIS_CONNECT_TIMEOUT = _seconds("REDIS_CONNECT_TIMEOUT", 1)  # redis-py would wait 5 s
+    REDIS_SOCKET_TIMEOUT = _seconds("REDIS_SOCKET_TIMEOUT", 1)  # for an answer, once connected
     RATELIMIT_HEADERS_ENABLED = True
     # Wrong passwords only (see marketplace/auth/throttle.py): per browser that has signed in to the
     # account before, else per email and network address; per email from browsers never used for it;
@@ -132,6 +153,39 @@ CONFIGS = {
     "production": ProductionConfig,
     "testing": TestingConfig,
 }
+
+
+def engine_options(uri: str, config) -> dict:
+    """SQLAlchemy's engine options for this database: the ones given (SQLALCHEMY_ENGINE_OPTIONS,
+    which win) with pool_pre_ping (a connection the database dropped is replaced, so the app recovers
+    without a restart) and the timeouts above, so no request waits for the database longer than
+    gunicorn lets a worker live. PostgreSQL gets libpq's connect_timeout, tcp_user_timeout and
+    keepalives, and a statement_timeout the server enforces; SQLite its busy timeout."""
+    options = {"pool_pre_ping": True, **(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})}
+    given = dict(options.get("connect_args") or {})
+    if uri.startswith("postgresql"):
+        defaults = {
+            "connect_timeout": max(2, round(config["DATABASE_CONNECT_TIMEOUT"])),
+            "tcp_user_timeout": round(config["DATABASE_TCP_USER_TIMEOUT"] * 1000),
+            "keepalives": 1,
+            "keepalives_idle": max(1, round(config["DATABASE_KEEPALIVES_IDLE"])),
+            "keepalives_interval": 2,
+            "keepalives_count": 3,
+        }
+        # Server settings ride in libpq's "options"; any given there come later, so they win.
+        server = f"-c statement_timeout={round(config['DATABASE_STATEMENT_TIMEOUT'] * 1000)}"
+        options["connect_args"] = {**defaults, **given, "options": " ".join(filter(None, [server, given.get("options")]))}
+    elif uri.startswith("sqlite"):
+        options["connect_args"] = {"timeout": config["DATABASE_BUSY_TIMEOUT"], **given}
+    return options
+
+
+def redis_options(config) -> dict:
+    """Keyword arguments for any Redis client the app makes (the rate limits' storage today): a
+    Redis that is down or hung is given up on within about a second, without retrying, so the
+    caller falls back at once instead of holding the request (redis-py would wait 5 s, and retry)."""
+    return {"socket_connect_timeout": config["REDIS_CONNECT_TIMEOUT"], "socket_timeout": config["REDIS_SOCKET_TIMEOUT"],
+            "retry": Retry(NoBackoff(), 0)}
 
 
 def config_for(name: str | None = None) -> type[Config]:

@@ -59,10 +59,13 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = app_config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    if not app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {**app_config.redis_options(app.config), **app.config.get("RATELIMIT_STORAGE_OPTIONS", {})}
     limiter.init_app(app)
     login_manager.init_app(app)
     WTFormsHelpers(app)

@@ -1,7 +1,8 @@
 """Domain errors, and the one place that turns errors into pages or JSON."""
 from __future__ import annotations
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, current_app, jsonify, render_template, request
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from .extensions import db
@@ -62,10 +63,65 @@ def _wants_json() -> bool:
 def render_error(status: int, message: str | None = None):
     if _wants_json():
         return error_response(status, message or _TITLES.get(status, "Error"))
-    return (
-        render_template("errors/error.html", status=status, title=_TITLES.get(status, "Error"), message=message),
-        status,
-    )
+    try:  # the page's header asks the database who is signed in
+        page = render_template("errors/error.html", status=status, title=_TITLES.get(status, "Error"), message=message)
+    except sa_exc.SQLAlchemyError as error:
+        if not database_unavailable(error):
+            raise
+        return unavailable(error)
+    return page, status
+
+
+# PostgreSQL's SQLSTATE classes for "not now" rather than "wrong": 08 connection exception, 53
+# insufficient resources (too many connections), 57 operator intervention (shutting down, starting
+# up, cancelled by the statement timeout). SQLite's: the file cannot be opened, another writer held
+# the lock past the busy timeout, the disk failed or is full.
+_UNAVAILABLE_SQLSTATES = ("08", "53", "57")
+_UNAVAILABLE_SQLITE = ("SQLITE_CANTOPEN", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR", "SQLITE_FULL")
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether ``error`` means the database cannot be reached or answer just now (try again
+    later: a 503), rather than a fault in the code or the data (a 500)."""
+    if isinstance(error, sa_exc.TimeoutError):  # no pooled connection came free in time
+        return True
+    if not isinstance(error, sa_exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, sa_exc.OperationalError):
+        return False
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate:
+        return sqlstate[:2] in _UNAVAILABLE_SQLSTATES
+    sqlite_error = getattr(error.orig, "sqlite_errorname", None)
+    if sqlite_error:
+        return sqlite_error.startswith(_UNAVAILABLE_SQLITE)
+    return True  # psycopg's "connection failed", "server closed the connection": no SQLSTATE
+
+
+def unavailable(error: BaseException):
+    """503 with Retry-After: the database cannot be reached. The page is rendered straight from
+    the template, without the context processors (the council, the unread count) and without
+    base.html (who is signed in), since all of those need the database."""
+    try:
+        db.session.rollback()
+    except sa_exc.SQLAlchemyError:
+        pass  # the connection is already gone; the pool replaces it
+    cause = getattr(error, "orig", None) or error
+    first_line = (str(cause).strip().splitlines() or [""])[0]
+    current_app.logger.warning("Database unavailable: 503 for %s %s (%s: %s)", request.method, request.path,
+                               type(cause).__name__, first_line)
+    if _wants_json():
+        response = error_response(503, "Sorry, the service is unavailable. Try again in a few minutes.")
+    else:
+        page = current_app.jinja_env.get_template("errors/unavailable.html")
+        response = Response(page.render(sent_a_form=request.method not in ("GET", "HEAD", "OPTIONS")),
+                            status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(current_app.config.get("UNAVAILABLE_RETRY_AFTER", 30))
+    # Never cached; and it spares web._security_headers asking the database who is signed in.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def init_app(app) -> None:
@@ -80,8 +136,19 @@ def init_app(app) -> None:
         would name that host), only a plain refusal."""
         return Response("This site does not answer to that address.", status=400, mimetype="text/plain")
 
+    @app.errorhandler(sa_exc.DBAPIError)
+    @app.errorhandler(sa_exc.TimeoutError)
+    def _database(error: sa_exc.SQLAlchemyError):
+        """Wherever it happens: a view, a before_request hook, a context processor, or Flask-Login
+        loading the signed-in person."""
+        if database_unavailable(error):
+            return unavailable(error)
+        return _unexpected(error)
+
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        if database_unavailable(getattr(error, "original_exception", None)):
+            return unavailable(error.original_exception)  # it escaped an after_request hook or an error handler
         message = None
         if error.code == 429:
             message = (
