@@ -52,6 +52,7 @@ class Config:
     DATABASE_BUSY_TIMEOUT = _seconds("DATABASE_BUSY_TIMEOUT", 5)  # SQLite: waiting for another writer's lock
     UNAVAILABLE_RETRY_AFTER = int(_seconds("UNAVAILABLE_RETRY_AFTER", 30))  # the 503's Retry-After, in seconds
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE_DIR / "search-index")
+    SEARCH_SYNC_INTERVAL = int(os.environ.get("SEARCH_SYNC_INTERVAL", "30"))  # seconds between a worker's outbox checks
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     # Redis is optional at run time: when it cannot be reached, Flask-Limiter counts in this worker's
@@ -82,6 +83,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Support Market <no-reply@support-market.local>")
+    MAIL_RETRY_INTERVAL = int(os.environ.get("MAIL_RETRY_INTERVAL", "60"))  # seconds between a worker's checks for due email
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))  # then an email is given up, and logged
 
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")

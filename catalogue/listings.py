@@ -149,12 +149,12 @@ def change_status(actor, listing: Listing, to: str, reason: str | None = None) -
         raise DomainError("Give a reason the person who suggested it can read.")
     listing.status_reason = (reason or "").strip() or None
     LISTING.move(listing, to, actor=actor, reason=listing.status_reason)
-    db.session.commit()
     if moderating and listing.suggested_by_email:
         outcome = "has been published" if to == "published" else "has not been published"
         mail.send(listing.suggested_by_email, f"Your suggestion '{listing.title}' {outcome}",
                   f"Thank you for suggesting '{listing.title}'. It {outcome}."
                   + (f"\n\nThe reason: {listing.status_reason}" if listing.status_reason else ""))
+    db.session.commit()
     return listing
 
 

@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config as app_config
 from catalogue import wiring as catalogue_wiring
 
-from . import cli, errors, models, web  # noqa: F401  (models: every table registered before migrations look)
+from . import cli, errors, mail, models, web  # noqa: F401  (models: every table registered before migrations look)
 from .admin import views as admin_views
 from .auth import views as account_views
 from .billing import invoicing  # noqa: F401  (listens for confirmed deliveries)
@@ -75,5 +75,6 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     cli.init_app(app)
+    mail.init_app(app)
     catalogue_wiring.init_app(app)
     return app

@@ -124,6 +124,15 @@ def unavailable(error: BaseException):
     return response
 
 
+def _forget_the_session() -> None:
+    """Roll back whatever the request left; a session that failed after its commit (in a commit
+    hook) cannot roll back, so it is discarded instead."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001
+        db.session.remove()
+
+
 def init_app(app) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
@@ -161,7 +170,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        db.session.rollback()
+        _forget_the_session()
         app.logger.exception("Unhandled error")
         if app.config.get("TESTING") and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise error

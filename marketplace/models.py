@@ -7,6 +7,7 @@ from .budgets import models as budgets_models  # noqa: F401
 from .councils import models as councils_models  # noqa: F401
 from .events import models as events_models  # noqa: F401
 from .holders import models as holders_models  # noqa: F401
+from .mail import OutgoingEmail  # noqa: F401
 from .notifications import models as notifications_models  # noqa: F401
 from .orders import models as orders_models  # noqa: F401
 from .plans import models as plans_models  # noqa: F401

@@ -83,6 +83,7 @@ def make_app(database: Database, tmp_dir, **overrides):
         "SERVER_NAME": "localhost",
         "PREFERRED_URL_SCHEME": "http",
         "SEARCH_SYNC_INTERVAL": None,  # no catch-up on requests: a test of a lagging index sees it lag
+        "MAIL_RETRY_INTERVAL": None,  # the same for email waiting to be retried
     }
     config.update(overrides)
     app = create_app(config, env="testing")

@@ -54,7 +54,7 @@ def issue_credit_note(actor, invoice: Invoice, amount_pence: int, reason: str) -
             PAYMENT.move(payment, "cancelled", actor=actor, reason=payment.failure_message)
     else:
         db.session.flush()
-    db.session.commit()
+    db.session.flush()  # told in the same transaction as the change
     notify_all(who_may("invoice.approve", invoice), f"Credit note on {invoice.reference}",
                f"{invoice.organisation.name} credited {format_pence(amount_pence)}: {reason.strip()}", _link(invoice))
     db.session.commit()
@@ -74,7 +74,7 @@ def dispute(actor, invoice: Invoice, reason: str) -> InvoiceDispute:
     db.session.add(record)
     DISPUTE.start(record, "open", actor=actor, reason=record.reason)
     INVOICE.move(invoice, "disputed", actor=actor, reason=record.reason)
-    db.session.commit()
+    db.session.flush()  # told in the same transaction as the change
     notify_all(who_may("invoice.credit", invoice), f"Invoice {invoice.reference} disputed", record.reason, _link(invoice))
     db.session.commit()
     return record
@@ -88,7 +88,7 @@ def answer_dispute(actor, record: InvoiceDispute, answer: str) -> InvoiceDispute
         raise DomainError("Write your answer.")
     record.provider_answer = answer.strip()
     DISPUTE.move(record, "answered", actor=actor)
-    db.session.commit()
+    db.session.flush()  # told in the same transaction as the change
     notify_all(who_may("invoice.approve", record.invoice), f"{record.invoice.organisation.name} answered your dispute",
                record.provider_answer, _link(record.invoice))
     db.session.commit()
@@ -126,7 +126,7 @@ def resolve_dispute(actor, record: InvoiceDispute, upheld: bool, note: str | Non
     if upheld:  # the outcome and its credit note are committed together
         issue_credit_note(issuer, invoice, amount, f"Dispute upheld: {record.reason}")
     else:
-        db.session.commit()
+        db.session.flush()  # told in the same transaction as the change
     words = "upheld: the invoice is credited" if upheld else "closed: the invoice stands"
     notify_all([*who_may("invoice.approve", invoice), *who_may("invoice.credit", invoice)],
                f"The dispute on {invoice.reference} is {words.split(':')[0]}",

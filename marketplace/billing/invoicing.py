@@ -108,11 +108,11 @@ def raise_invoices(until: date | None = None, organisation_ids: set[int] | None 
     raised = []
     for (order_id, _y, _m), occurrences in sorted(groups.items()):
         invoice = invoice_occurrences(db.session.get(Order, order_id), occurrences)
-        db.session.commit()
         if invoice is not None:
+            db.session.flush()
             raised.append(invoice)
-            tell_payers(invoice)
-    db.session.commit()
+            tell_payers(invoice)  # in the same transaction as the invoice
+        db.session.commit()  # one invoice at a time: a failure later in the run keeps those raised
     return raised
 
 
@@ -123,10 +123,10 @@ def invoice_on_confirmation(occurrence: Occurrence, actor=None) -> Invoice | Non
     if order.organisation.invoicing != "per_delivery":
         return None
     invoice = invoice_occurrences(order, [occurrence], actor)
-    db.session.commit()
     if invoice is not None:
-        tell_payers(invoice)
-        db.session.commit()
+        db.session.flush()
+        tell_payers(invoice)  # in the same transaction as the invoice
+    db.session.commit()
     return invoice
 
 

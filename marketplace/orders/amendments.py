@@ -64,7 +64,7 @@ def propose(actor, line: OrderLine, from_date: date, days: list[str], quantity, 
     db.session.add(amendment)
     amendment.line = line
     AMENDMENT.start(amendment, "proposed", actor=actor, reason=amendment.reason)
-    db.session.commit()
+    db.session.flush()  # told in the same transaction as the change
     title = f"A change to order {order.id} is proposed"
     body = f"From {from_date:%d %B %Y}: {', '.join(days)}, {amendment.quantity_centi / 100:g} each time."
     (tell_buyers if _side(actor, order) == "provider" else tell_provider)(order, title, body)
@@ -87,7 +87,7 @@ def decide(actor, amendment: ScheduleAmendment, agree: bool) -> ScheduleAmendmen
         _apply(actor, amendment)
     AMENDMENT.move(amendment, "agreed" if agree else "refused", actor=actor)
     amendment.decided_by_id = actor.id
-    db.session.commit()
+    db.session.flush()  # told in the same transaction as the change
     title = f"Your change to order {order.id} was {'agreed' if agree else 'refused'}"
     (tell_buyers if _side(amendment.proposed_by, order) == "buyer" else tell_provider)(order, title, f"From {amendment.from_date:%d %B %Y}.")
     db.session.commit()

@@ -64,7 +64,7 @@ def record_delivery(actor, occurrence: Occurrence, delivered_quantity=None, note
     occurrence.delivery_note = (note or "").strip() or None
     occurrence.delivered_at = clock.now()
     occurrence.recorded_by_id = actor.id
-    db.session.commit()
+    db.session.flush()  # told in the same transaction as the change
     tell_buyers(order, "Please confirm a delivery",
                 f"{order.organisation.name} says they delivered \u201c{line.title}\u201d on {occurrence.on:%d %B %Y}. "
                 "Please confirm it, or tell us if something is wrong.")
@@ -100,7 +100,7 @@ def dispute(actor, occurrence: Occurrence, reason: str) -> Occurrence:
         raise DomainError("Say what is wrong, so the provider can put it right.")
     OCCURRENCE.move(occurrence, "disputed", actor=actor, reason=reason)
     occurrence.dispute_reason = reason
-    db.session.commit()
+    db.session.flush()  # told in the same transaction as the change
     order = occurrence.order
     tell_provider(order, f"A delivery was disputed: {order.holder.name}",
                   f"\u201c{occurrence.line.title}\u201d on {occurrence.on:%d %B %Y}: {reason}")

@@ -74,7 +74,7 @@ def approve(actor, order: Order, approve_it: bool, reason: str | None = None) ->
     if not approve_it:
         release_open(actor, order, "Not approved by the care coordinator")
         order.closed_at = clock.now()
-    db.session.commit()
+    db.session.flush()  # told in the same transaction as the change
     if approve_it:
         announce(order)
         tell_buyers(order, "Your order was approved", f"The order with {order.organisation.name} has gone to the provider.")
@@ -95,7 +95,7 @@ def accept(actor, order: Order) -> Order:
     require_provider(actor, order)
     ORDER.move(order, "accepted", actor=actor)
     order.accepted_at = clock.now()
-    db.session.commit()
+    db.session.flush()  # told in the same transaction as the change
     tell_buyers(order, f"{order.organisation.name} accepted your order", f"Order {order.id} is accepted.")
     db.session.commit()
     return order
@@ -111,7 +111,7 @@ def decline(actor, order: Order, reason: str) -> Order:
     order.decision_reason = reason
     order.closed_at = clock.now()
     release_open(actor, order, "Declined by the provider")
-    db.session.commit()
+    db.session.flush()  # told in the same transaction as the change
     tell_buyers(order, f"{order.organisation.name} declined your order",
                 f"The reason given: {reason}. The money is back in the budget.")
     db.session.commit()

@@ -51,6 +51,9 @@ def place(actor, holder, submission_key: str, note: str | None = None) -> list[O
               for organisation_id, lines in sorted(by_provider.items())]
     for item in items:
         db.session.delete(item)
+    db.session.flush()
+    for order in orders:  # told in the same transaction as the money is promised: a crash loses neither
+        announce(order)
     try:
         db.session.commit()
     except IntegrityError:  # the same submission raced us to the database
@@ -59,9 +62,6 @@ def place(actor, holder, submission_key: str, note: str | None = None) -> list[O
         if existing:
             return existing
         raise
-    for order in orders:
-        announce(order)
-    db.session.commit()
     return orders
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from catalogue.models import Listing
@@ -91,8 +91,10 @@ def _orderable_listing(listing_id: int) -> Listing:
 def basket(holder_id: int):
     holder = load(Holder, holder_id, "holder.order")
     context = CheckoutContext.for_holder(holder)
-    return render_template("orders/basket.html", holder=holder, quote=quote(current_user, holder, context=context),
+    checked = quote(current_user, holder, context=context)
+    return render_template("orders/basket.html", holder=holder, quote=checked,
                            form=CheckoutForm(submission_key=secrets.token_hex(16)), budget=context.budget,
+                           recent=[] if checked.lines else queries.placed_recently(current_user, holder),
                            confirm_form=ConfirmForm(), title="Your basket")
 
 

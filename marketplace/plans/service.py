@@ -141,8 +141,8 @@ def submit(actor, plan: SupportPlan) -> SupportPlan:
     plan.submitted_at = clock.now()
     plan.expected_by = clock.today() + timedelta(days=DECISION_DAYS[level])
     plan.decision_reason = None
-    db.session.commit()
     _notify_staff(plan)
+    db.session.commit()
     return plan
 
 
@@ -168,8 +168,8 @@ def decide(actor, plan: SupportPlan, decision: str, reason: str | None = None, *
         plan.waiting_on = "panel"
         plan.expected_by = clock.today() + timedelta(days=DECISION_DAYS["panel"])
         plan.decision_reason = reason
-        db.session.commit()
         _notify_holder(plan)
+        db.session.commit()
         return plan
     _move(actor, plan, decision, reason, as_panel=as_panel or None)
     plan.decided_at = clock.now()
@@ -182,8 +182,8 @@ def decide(actor, plan: SupportPlan, decision: str, reason: str | None = None, *
     if decision == "approved":
         _supersede_earlier(actor, plan)
         plan.budget.approved_annual_budget_pence = plan.total_pence
-    db.session.commit()
     _notify_holder(plan)
+    db.session.commit()
     return plan
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from marketplace import mail
+from marketplace.extensions import db
 
 from ..conftest import make_app
 
@@ -54,4 +55,5 @@ def test_a_notification_email_links_to_the_public_address(app, make, client):
     person = make.user(email="pat@example.com")
     with app.test_request_context("/", headers={"Host": "127.0.0.1"}):
         notify(person, "Hello", "Something happened.", "/orders/1")
+        db.session.commit()  # the email is sent once the notification is committed
     assert _links("pat@example.com") == ["http://localhost/orders/1"]
