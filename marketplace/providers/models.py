@@ -57,6 +57,7 @@ class Organisation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     approvals: Mapped[list["OrganisationApproval"]] = relationship(back_populates="organisation", order_by="OrganisationApproval.id")
+    bank_details: Mapped["BankDetails | None"] = relationship(back_populates="organisation", uselist=False)
 
     @property
     def kind_label(self) -> str:
@@ -95,3 +96,34 @@ class OrganisationApproval(Stateful, db.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == "pending"
+
+
+class BankDetails(db.Model):
+    """Where an organisation is paid by bank transfer. One row per organisation; a change overwrites it and
+    is recorded as an event (who, when, the last four digits before and after) and told to the other admins."""
+
+    __tablename__ = "provider_bank_details"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    account_name: Mapped[str] = mapped_column(String(70))
+    sort_code: Mapped[str] = mapped_column(String(6))  # six digits, no dashes
+    account_number: Mapped[str] = mapped_column(String(8))  # eight digits
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="bank_details")
+    updated_by = relationship("User")
+
+    @property
+    def sort_code_display(self) -> str:
+        return f"{self.sort_code[0:2]}-{self.sort_code[2:4]}-{self.sort_code[4:6]}"
+
+    @property
+    def account_number_masked(self) -> str:
+        return "****" + self.account_number[-4:]
+
+    @property
+    def masked(self) -> str:
+        return f"Sort code {self.sort_code_display}, account {self.account_number_masked}"
