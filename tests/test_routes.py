@@ -91,6 +91,7 @@ BY_ENDPOINT = {
                                           "edit_listing", "new_listing", "preview", "prices", "set_status")},
     "portal.profile": ORG - {R.PROVIDER_STAFF},
     "providers.registered": ORG | {R.ADMINISTRATOR},
+    "providers.bank_details": ORG - {R.PROVIDER_STAFF},  # changing where money goes: the organisation's admins only
     # the council
     "council_catalogue.prices": {R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR},
     "council_catalogue.agree_price": {R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR},

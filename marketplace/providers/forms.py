@@ -11,10 +11,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from ..accounts.passwords import MIN_LENGTH
+from ..errors import DomainError
 from ..fields import options, strip_whitespace
+from . import banking
 from .models import ORGANISATION_KINDS
 
 
@@ -33,3 +35,27 @@ class RegisterOrganisationForm(FlaskForm):
     password = PasswordField("Choose a password", widget=GovPasswordInput(), description=f"At least {MIN_LENGTH} characters.",
                              validators=[InputRequired("Choose a password"), Length(min=MIN_LENGTH, message=f"Your password must be at least {MIN_LENGTH} characters long")])
     submit = SubmitField("Register", widget=GovSubmitInput())
+
+
+class BankDetailsForm(FlaskForm):
+    """Where the organisation is paid. The numbers are never filled in from what is saved: they are shown masked."""
+    account_name = StringField("Name on the account", widget=GovTextInput(), filters=[strip_whitespace],
+                               description="As the bank has it. The bank checks it against the account before paying.",
+                               validators=[DataRequired("Enter the name on the account"), Length(max=70, message="The name on the account must be 70 characters or fewer")])
+    sort_code = StringField("Sort code", widget=GovTextInput(), filters=[strip_whitespace], description="6 digits, like 20-00-00",
+                            validators=[DataRequired("Enter the sort code"), Length(max=20, message="Enter a sort code of 6 digits, like 20-00-00")])
+    account_number = StringField("Account number", widget=GovTextInput(), filters=[strip_whitespace], description="8 digits",
+                                 validators=[DataRequired("Enter the account number"), Length(max=30, message="Enter an account number of 8 digits, like 12345678")])
+    submit = SubmitField("Save bank details", widget=GovSubmitInput())
+
+    def _check(self, field, clean):
+        try:
+            clean(field.data)
+        except DomainError as error:
+            raise ValidationError(error.message) from None
+
+    def validate_sort_code(self, field):
+        self._check(field, banking.clean_sort_code)
+
+    def validate_account_number(self, field):
+        self._check(field, banking.clean_account_number)

@@ -1,8 +1,8 @@
 """Registering as a provider, personal assistant or community group. Thin: rules are in service.py."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
-from flask_login import login_required
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
 
 from ..accounts import service as accounts
 from ..accounts import sessions
@@ -10,9 +10,9 @@ from ..councils.models import Council
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..fields import options
-from ..web import load
-from . import service
-from .forms import RegisterOrganisationForm
+from ..web import attempt, load
+from . import banking, service
+from .forms import BankDetailsForm, RegisterOrganisationForm
 from .models import Organisation
 
 bp = Blueprint("providers", __name__)
@@ -47,3 +47,21 @@ def register():
 def registered(organisation_id: int):
     organisation = load(Organisation, organisation_id, "organisation.view_private")
     return render_template("providers/registered.html", organisation=organisation, title="Registration received")
+
+
+@bp.route("/provider/organisations/<int:organisation_id>/bank-details", methods=["GET", "POST"])
+@login_required
+def bank_details(organisation_id: int):
+    """Where the organisation is paid: shown masked; changed by typing the details in again."""
+    organisation = load(Organisation, organisation_id, "organisation.manage")
+    form = BankDetailsForm()
+    problem = None
+    if form.validate_on_submit():
+        _, problem = attempt(lambda: banking.set_bank_details(
+            current_user, organisation, account_name=form.account_name.data, sort_code=form.sort_code.data,
+            account_number=form.account_number.data))
+        if problem is None:
+            flash(f"Bank details saved: {organisation.bank_details.masked}. Your other admins have been told.", "success")
+            return redirect(url_for("providers.bank_details", organisation_id=organisation.id))
+    return render_template("providers/bank_details.html", organisation=organisation, details=organisation.bank_details,
+                           form=form, problem=problem, title=f"Bank details: {organisation.name}")
