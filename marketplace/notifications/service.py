@@ -39,3 +39,23 @@ def mark_all_read(user) -> int:
         row.read_at = clock.now()
     db.session.commit()
     return len(rows)
+
+
+def inside_path(link: str | None) -> str | None:
+    """``link`` when it is a path inside the product ("/orders/7"), else None: never another site
+    ("//evil.example", "https://...") and never a backslash trick browsers read as one."""
+    if not link or not link.startswith("/") or link.startswith("//") or "\\" in link or any(ord(c) < 32 for c in link):
+        return None
+    return link
+
+
+def open_note(user, note_id: int) -> Notification | None:
+    """The person opens one of their notifications: it is marked read (once) and returned. Somebody
+    else's notification, or one that does not exist, is None."""
+    note = db.session.get(Notification, note_id)
+    if note is None or note.user_id != user.id:
+        return None
+    if note.read_at is None:
+        note.read_at = clock.now()
+        db.session.commit()
+    return note

@@ -1,7 +1,7 @@
 """The notifications page."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..forms import ConfirmForm
@@ -36,3 +36,15 @@ def mark_read():
         count = service.mark_all_read(current_user)
         flash(f"Marked {count} as read.", "success")
     return redirect(url_for("notifications.index"))
+
+
+@bp.get("/notifications/<int:note_id>/open")
+@login_required
+def open_(note_id: int):
+    """Follow a notification's link: it is marked read, then the person goes where it points
+    (only ever a page inside the product; a notification without one stays on the list)."""
+    require(current_user, "account.own")
+    note = service.open_note(current_user, note_id)
+    if note is None:
+        abort(404)
+    return redirect(service.inside_path(note.link) or url_for("notifications.index"))

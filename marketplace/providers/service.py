@@ -5,9 +5,11 @@ from __future__ import annotations
 from .. import clock
 from ..accounts import roles as R
 from ..accounts import service as accounts
+from ..accounts.models import RoleGrant
 from ..errors import DomainError, NotAllowed
 from ..events import service as events
 from ..extensions import db
+from ..notifications.service import notify_all
 from ..policy import can
 from ..taxonomy import normalise_district
 from .models import APPROVAL, ORGANISATION_KINDS, Organisation, OrganisationApproval
@@ -66,6 +68,14 @@ def decide(actor, approval: OrganisationApproval, status: str, reason: str | Non
     approval.reason = reason
     approval.decided_by = actor
     approval.decided_at = clock.now()
+    # Everyone who works for the organisation hears the decision, with the reason, in the product and by email.
+    council, name = approval.council.name, approval.organisation.name
+    told = {"approved": (f"{council} approved {name}", f"You can now publish listings and take orders from people in {council}."),
+            "rejected": (f"{council} did not approve {name}", f"The reason they gave: {reason}"),
+            "suspended": (f"{council} suspended {name}", f"Your listings are hidden there for now. The reason they gave: {reason}")}
+    title, body = told.get(status, (f"{council} changed {name}'s approval", reason or ""))
+    notify_all([g.user for g in db.session.scalars(db.select(RoleGrant).filter_by(organisation_id=approval.organisation_id))],
+               title, body, "/provider")
     db.session.commit()
     return approval
 
