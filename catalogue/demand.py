@@ -6,6 +6,8 @@ reports read these rows.
 from __future__ import annotations
 
 from marketplace.accounts import roles as R
+from marketplace.councils.models import Council
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 
 from .models import SearchLog, UnmetNeed
@@ -31,8 +33,29 @@ def record_search(council, request: SearchRequest, result_count: int, role: str)
     return row
 
 
+def council_for_need(known: Council | None, chosen_slug: str | None, area: str | None) -> Council | None:
+    """The council an unmet need goes to: the one the searcher is in (signed in, or chosen on the
+    search page), else the one they chose on the form, else the only council whose area covers the
+    postcode district they gave. None when nobody can tell."""
+    if known is not None:
+        return known
+    if chosen_slug:
+        chosen = db.session.scalar(db.select(Council).filter_by(slug=chosen_slug[:60]))
+        if chosen is not None:
+            return chosen
+    if area:
+        covering = [c for c in db.session.scalars(db.select(Council)) if area in (c.postcode_districts or [])]
+        if len(covering) == 1:
+            return covering[0]
+    return None
+
+
 def record_unmet_need(council, area: str | None, query: str | None, description: str, role: str) -> UnmetNeed:
-    row = UnmetNeed(council_id=getattr(council, "id", None), area=area, query=normalise_query(query or "") or None,
+    """Keep what the person could not find, for ``council``'s commissioners. Without a council nobody
+    would ever read it, so it is refused (DomainError) and the person is asked to choose one."""
+    if council is None:
+        raise DomainError("Choose the council area you need support in, so we can pass this on to the right council.")
+    row = UnmetNeed(council_id=council.id, area=area, query=normalise_query(query or "") or None,
                     description=description.strip(), searcher_role=role)
     db.session.add(row)
     db.session.commit()

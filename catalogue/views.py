@@ -164,9 +164,14 @@ def tell_us():
     form = UnmetNeedForm()
     if form.validate_on_submit():
         area = taxonomy.normalise_district(form.area.data)
-        demand.record_unmet_need(council, area, form.query.data, form.description.data,
-                                 demand.searcher_role(current_user, getattr(council, "id", None)))
-        flash("Thank you. We have passed this on to the council's commissioning team, without your name.", "success")
+        council = demand.council_for_need(council, request.form.get("council"), area)
+        try:
+            demand.record_unmet_need(council, area, form.query.data, form.description.data,
+                                     demand.searcher_role(current_user, getattr(council, "id", None)))
+        except DomainError as error:
+            flash(error.message, "info")
+        else:
+            flash("Thank you. We have passed this on to the council's commissioning team, without your name.", "success")
     else:
         flash("Tell us what you were looking for, then press Send.", "info")
     return redirect(url_for("catalogue.index", q=form.query.data or None, area=form.area.data or None,
