@@ -11,7 +11,7 @@ from ..fields import DateField, PoundsField, options, today
 
 class ManualPaymentForm(FlaskForm):
     method = RadioField("How was it paid?", widget=GovRadioInput(), default="bacs", validators=[InputRequired("Choose how it was paid")],
-                        choices=options([("bacs", "Bank transfer (BACS)"), ("standing_order", "Standing order")]))
+                        choices=options([("bacs", "Bank transfer"), ("standing_order", "Standing order")]))
     reference = StringField("Bank reference", widget=GovTextInput(), validators=[InputRequired("Enter the bank reference"), Length(max=100)])
     paid_on = DateField("Date paid", widget=GovDateInput(), latest=today, validators=[InputRequired("Enter the date it was paid")])
     submit = SubmitField("Record payment", widget=GovSubmitInput())

@@ -58,9 +58,9 @@ PAYER_KINDS = {
     "isf_provider": "The provider's individual service fund",
 }
 PAYMENT_METHODS = {
-    "bacs": "Bank transfer (BACS)",
+    "bacs": "Bank transfer",
     "standing_order": "Standing order",
-    "card": "Card (Stripe)",
+    "card": "Card",
     "stripe_transfer": "Transfer to the provider's Stripe account",
     "isf_internal": "From the individual service fund",
 }
@@ -195,6 +195,12 @@ class Payment(Stateful, db.Model):
     @property
     def method_label(self) -> str:
         return PAYMENT_METHODS.get(self.method, self.method)
+
+    @property
+    def method_phrase(self) -> str:
+        """The method inside a sentence: "paid by bank transfer", "by transfer to the provider's Stripe account"."""
+        label = self.method_label
+        return label[:1].lower() + label[1:]
 
 
 class PaymentRun(Stateful, db.Model):

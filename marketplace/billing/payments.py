@@ -20,9 +20,10 @@ from ..notifications.service import notify_all
 from ..orders.lifecycle import advance
 from ..orders.models import OCCURRENCE
 from ..policy import can, who_may
+from ..providers.models import BankDetails
 from .gateways import get_gateway
 from .gateways.stripe import stripe_api
-from .models import INVOICE, PAYMENT, PAYMENT_RUN, Invoice, Payment, PaymentRun
+from .models import INVOICE, PAYMENT, PAYMENT_METHODS, PAYMENT_RUN, Invoice, Payment, PaymentRun
 
 DEFAULT_METHOD = {"holder": "bacs", "budget_manager": "bacs", "council": "bacs", "isf_provider": "bacs"}
 
@@ -95,7 +96,7 @@ def in_flight_message(payment: Payment) -> str:
     if payment.payment_run_id is not None:
         return (f"This invoice is in payment run {payment.payment_run_id}, already sent to the bank. "
                 "Record the run as paid once the bank has paid it.")
-    return (f"A payment for this invoice ({payment.method_label.lower()}) is still in progress. Wait for its result; "
+    return (f"A payment for this invoice ({payment.method_phrase}) is still in progress. Wait for its result; "
             "trying the same way again will not take the money twice.")
 
 
@@ -119,7 +120,8 @@ def pay(actor, invoice: Invoice, method: str, **details) -> Payment:
         raise DomainError(in_flight_message(payment))  # another route now could pay the provider twice
     if payment is None or payment.method != method:
         if payment is not None:  # switching route before anything was sent: close the old attempt
-            payment.failure_message = f"Paid by {method.replace('_', ' ')} instead."
+            label = PAYMENT_METHODS.get(method, "another way")
+            payment.failure_message = f"Paid by {label[:1].lower()}{label[1:]} instead."
             PAYMENT.move(payment, "cancelled", actor=actor, reason=payment.failure_message)
         payment = _new_payment(actor, invoice, method)
     db.session.commit()  # the attempt and its key are saved before anything leaves this server
@@ -170,7 +172,7 @@ def settle(actor, payment: Payment, method: str, *, gateway_ref: str | None, ref
         OCCURRENCE.move(line.occurrence, "paid", actor=actor)
     advance(actor, invoice.order)
     notify_all(who_may("invoice.credit", invoice), f"Paid: {invoice.reference}",
-               f"{format_pence(payment.amount_pence)} by {payment.method_label.lower()}. See the remittance advice.",
+               f"{format_pence(payment.amount_pence)} by {payment.method_phrase}. See the remittance advice.",
                f"/payments/{payment.id}/remittance")
 
 
@@ -205,10 +207,12 @@ def start_payment_run(actor, council, payer_kind: str = "council") -> PaymentRun
         raise NotAllowed("Only finance staff can make payment runs.")
     if payer_kind not in ("council", "budget_manager"):  # holders and ISF providers pay their own invoices
         raise DomainError("A payment run is for invoices the council or a budget manager pays.")
-    pending = db.session.scalars(db.select(Payment).join(Invoice).where(
-        Invoice.council_id == council.id, Invoice.payer_kind == payer_kind, Invoice.status == "approved",
-        Payment.status == "pending", Payment.method.in_(("bacs", "standing_order")), Payment.payment_run_id.is_(None))).all()
+    pending = db.session.scalars(_bank_payments(council, (payer_kind,)).where(_has_bank_details)).all()
     if not pending:
+        if db.session.scalar(db.select(db.func.count()).select_from(
+                _bank_payments(council, (payer_kind,)).where(~_has_bank_details).subquery())):
+            raise DomainError("None of the approved invoices can go in a payment run yet: their providers have not "
+                              "added bank details. They are listed under \"Cannot be paid yet\".")
         raise DomainError("There are no approved invoices waiting for a bank payment.")
     run = PaymentRun(council_id=council.id, payer_kind=payer_kind, created_by_id=actor.id,
                      total_pence=sum(p.amount_pence for p in pending))
@@ -218,6 +222,23 @@ def start_payment_run(actor, council, payer_kind: str = "council") -> PaymentRun
         payment.payment_run_id = run.id
     db.session.commit()
     return run
+
+
+_has_bank_details = Invoice.organisation_id.in_(db.select(BankDetails.organisation_id))
+
+
+def _bank_payments(council, payer_kinds):
+    """Payments the council's finance team (or a budget manager) makes by bank and has not put in a run yet."""
+    return db.select(Payment).join(Invoice).where(
+        Invoice.council_id == council.id, Invoice.payer_kind.in_(payer_kinds), Invoice.status == "approved",
+        Payment.status == "pending", Payment.method.in_(("bacs", "standing_order")), Payment.payment_run_id.is_(None))
+
+
+def without_bank_details(council) -> list[Invoice]:
+    """Approved invoices a payment run would pay but cannot, because their provider has no bank details yet."""
+    return db.session.scalars(db.select(Invoice).where(Invoice.id.in_(
+        _bank_payments(council, ("council", "budget_manager")).where(~_has_bank_details)
+        .with_only_columns(Payment.invoice_id))).order_by(Invoice.due_on, Invoice.id)).all()
 
 
 def mark_run_paid(actor, run: PaymentRun, paid_on: date) -> int:

@@ -19,7 +19,33 @@ def _text(value) -> str:
     return escape(str(value))
 
 
-def invoice_pdf(invoice) -> bytes:
+def _how_to_pay(invoice, full_bank_details: bool, styles) -> list:
+    """Where to pay by bank transfer: in full for whoever pays the invoice, masked for everyone else."""
+    details = invoice.organisation.bank_details
+    if invoice.is_settled:
+        return []
+    story = [Paragraph("How to pay", styles["Heading2"])]
+    if details is None:
+        story.append(Paragraph(f"{_text(invoice.organisation.name)} has not given bank details yet. Ask them to add their "
+                               "bank details on Support Market before you pay by bank transfer.", styles["Normal"]))
+        return story
+    if not full_bank_details:
+        story.append(Paragraph(f"By bank transfer to {_text(details.account_name)}: {_text(details.masked)}. "
+                               f"Payment reference: {_text(invoice.reference)}.", styles["Normal"]))
+        return story
+    rows = [[Paragraph(f"<b>{key}</b>", styles["Normal"]), Paragraph(_text(value), styles["Normal"])] for key, value in (
+        ("Name on the account", details.account_name), ("Sort code", details.sort_code_display),
+        ("Account number", details.account_number), ("Payment reference", invoice.reference),
+        ("Amount", format_pence(invoice.payable_pence)))]
+    table = Table(rows, colWidths=[45 * mm, 100 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story += [Paragraph("By bank transfer:", styles["Normal"]), table,
+              Paragraph("Use the payment reference so the provider knows what the money is for.", styles["Normal"])]
+    return story
+
+
+def invoice_pdf(invoice, *, full_bank_details: bool = False) -> bytes:
+    """The invoice as a PDF. ``full_bank_details``: the reader pays it (the caller asked the policy)."""
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=f"Invoice {invoice.reference}", author=invoice.organisation.name,
                             leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=18 * mm)
@@ -50,6 +76,8 @@ def invoice_pdf(invoice) -> bytes:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
     story.append(table)
+    story.append(Spacer(1, 8 * mm))
+    story += _how_to_pay(invoice, full_bank_details, styles)
     story.append(Spacer(1, 8 * mm))
     story.append(Paragraph("Paid for from a personal budget through Support Market. Most care and support is exempt from VAT.", styles["Italic"]))
     doc.build(story)

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from .. import clock, links
 from ..forms import ConfirmForm
 from ..holders.models import Holder
+from ..policy import can
 from ..providers import service as providers
 from ..providers.models import Organisation
 from ..web import attempt, council_page, load
@@ -63,7 +64,8 @@ def show(invoice_id: int):
 @login_required
 def pdf(invoice_id: int):
     invoice = load(Invoice, invoice_id, "invoice.view")
-    response = Response(invoice_pdf(invoice), mimetype="application/pdf")
+    response = Response(invoice_pdf(invoice, full_bank_details=can(current_user, "invoice.pay", invoice)),
+                        mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{invoice.reference}.pdf"'
     return response
 
@@ -197,6 +199,7 @@ def council_payments():
             flash(f"Payment run {run.id} made: download the file and upload it to the bank.", "success")
         return redirect(url_for("billing.council_payments"))
     return render_template("billing/council_payments.html", council=council, waiting=payments.waiting_for_council(council),
+                           cannot_pay=payments.without_bank_details(council),
                            runs=payments.payment_runs(council), form=ConfirmForm(), today=clock.today(), title="Payments")
 
 

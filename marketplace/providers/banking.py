@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 from .. import clock
+from ..accounts.models import RoleGrant
 from ..errors import DomainError, NotAllowed
 from ..events import service as events
 from ..extensions import db
 from ..notifications.service import notify
-from ..accounts.models import RoleGrant
 from ..policy import can
 from .models import BankDetails, Organisation
 
@@ -58,14 +58,15 @@ def set_bank_details(actor, organisation: Organisation, *, account_name: str, so
     name, code, number = clean_account_name(account_name), clean_sort_code(sort_code), clean_account_number(account_number)
     details = organisation.bank_details
     before = details.masked if details is not None else None
+    stamp = clock.now()
     if details is None:
-        details = BankDetails(organisation=organisation)
+        details = BankDetails(organisation=organisation, created_at=stamp)
         db.session.add(details)
     elif (details.account_name, details.sort_code, details.account_number) == (name, code, number):
         return details  # nothing changed: nothing to record or tell
     details.account_name, details.sort_code, details.account_number = name, code, number
     details.updated_by_id = actor.id
-    details.updated_at = clock.now()
+    details.updated_at = stamp
     for council_id in sorted({a.council_id for a in organisation.approvals}) or [None]:  # each council's log shows it
         events.record("organisation.bank_details_changed", actor=actor, obj=organisation, council_id=council_id,
                       before=before, after=details.masked)

@@ -13,11 +13,13 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
+from marketplace import clock
 from marketplace.accounts import roles as R
 from marketplace.billing.models import Invoice, Payment
 from marketplace.budgets import ledger
 from marketplace.budgets.models import LedgerEntry
 from marketplace.extensions import db
+from marketplace.providers.models import BankDetails
 
 from .. import factories
 from ..helpers import page_text
@@ -71,7 +73,7 @@ class Market:
 
 
 def build_market(*, council: str = "aldermoor", deployment: str = "direct_payment", invoicing: str = "per_delivery",
-                 stripe_account_id: str | None = None, funding_pence: int = 100000) -> Market:
+                 stripe_account_id: str | None = None, funding_pence: int = 100000, bank_details: bool = True) -> Market:
     """Everything a confirmed delivery needs, made through the services (plans, funding, catalogue)."""
     place = factories.council(council)
     coordinator = factories.user(R.CARE_COORDINATOR, place)
@@ -86,6 +88,10 @@ def build_market(*, council: str = "aldermoor", deployment: str = "direct_paymen
     organisation.stripe_account_id = stripe_account_id
     if deployment == "individual_service_fund":
         budget.isf_provider_id = organisation.id
+    if bank_details:  # most providers have given theirs; tests of those who have not say bank_details=False
+        stamp = clock.now()
+        db.session.add(BankDetails(organisation=organisation, account_name="Bright Care Ltd", sort_code="200000",
+                                   account_number="12345678", created_at=stamp, updated_at=stamp))
     # The listing's commit saves the settings above too.
     listing = factories.orderable(organisation, title="Support worker for days out", price_pence=PRICE_PENCE,
                                   category="social-support")

@@ -15,6 +15,12 @@ from .. import factories
 from .support import fresh, read
 
 
+@pytest.fixture
+def jo(market):
+    """A provider that has not given its bank details yet."""
+    return market(bank_details=False)
+
+
 def url(organisation) -> str:
     return f"/provider/organisations/{organisation.id}/bank-details"
 

@@ -12,6 +12,7 @@ from catalogue import listings
 from marketplace.billing import payments
 from marketplace.billing.gateways.manual import payment_run_csv
 from marketplace.billing.pdf import invoice_pdf
+from marketplace.providers import banking
 
 from ..billing.support import fresh, invoice_of
 from ..factories import PASSWORD
@@ -38,11 +39,13 @@ def test_markup_in_names_is_printed_in_the_invoice_pdf_not_obeyed(market, monkey
 def test_a_formula_in_a_name_reaches_the_bank_file_as_text(market):
     jo = market(deployment="council_managed")
     jo.organisation.name = '=HYPERLINK("http://evil.example","Pay here")'
+    banking.set_bank_details(jo.provider_user, jo.organisation, account_name=jo.organisation.name, sort_code="200000",
+                             account_number="12345678")
     invoice = invoice_of(jo.order())
     payments.approve(jo.finance, invoice)
     (payment,) = fresh(invoice).payments
     rows = list(csv.reader(io.StringIO(payment_run_csv([payment]))))
-    payee = rows[1][1]
+    payee = rows[0][2]  # the bank file has no header row; the name on the account is the third column
     assert not payee.startswith(("=", "+", "-", "@")) and "HYPERLINK" in payee
 
 
