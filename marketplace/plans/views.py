@@ -10,7 +10,7 @@ from marketplace import taxonomy
 from .. import clock
 from ..budgets import ledger
 from ..budgets import service as budgets
-from ..budgets.models import BudgetPeriod
+from ..budgets.models import DEPLOYMENT_OPTIONS, FUNDING_SCHEDULES, BudgetPeriod
 from ..errors import DomainError
 from ..extensions import db
 from ..fields import options
@@ -21,7 +21,7 @@ from ..web import council_page, load
 from . import service
 from .forms import BudgetForm, DecisionForm, DeploymentForm, OutcomeForm, PlanForm, format_risks, parse_risks
 from .models import LEVEL_LABELS, WRITERS, PlanOutcome, SupportPlan
-from .money import money_summary
+from .money import money_summary, statement_lines
 
 bp = Blueprint("plans", __name__)
 
@@ -54,7 +54,7 @@ def money(holder_id: int):
     return render_template("plans/money.html", holder=holder, budget=budget, summary=summary, plan=plan,
                            approved=service.approved_plan(budget) if budget else None, steps=steps, waiting=waiting,
                            reviews=budgets.review_dates(budget) if budget else [], title=f"Plan and money: {holder.name}",
-                           confirm_form=ConfirmForm(), taxonomy=taxonomy)
+                           confirm_form=ConfirmForm(), taxonomy=taxonomy, funding_schedules=FUNDING_SCHEDULES)
 
 
 @bp.post("/holders/<int:holder_id>/plans")
@@ -233,12 +233,13 @@ def deployment(budget_id: int):
             flash(f"From {form.effective_on.data:%-d %B %Y} the money is held as: {budget.deployment_label}. "
                   "Nothing needs to be assessed again and the money left carries over.", "success")
             return redirect(url_for("plans.money", holder_id=budget.holder_id))
-    return render_template("plans/deployment.html", budget=budget, form=form, problem=problem, title="Change who holds the money")
+    return render_template("plans/deployment.html", budget=budget, form=form, problem=problem, title="Change who holds the money",
+                           options=DEPLOYMENT_OPTIONS)
 
 
 @bp.get("/budgets/<int:budget_id>/ledger")
 @login_required
 def statement(budget_id: int):
     budget = get_budget(budget_id)
-    return render_template("plans/ledger.html", budget=budget, entries=ledger.entries_for(budget.id),
+    return render_template("plans/ledger.html", budget=budget, lines=statement_lines(budget),
                            balances=ledger.balances(budget.id), title=f"Money in and out: {budget.holder.name}")
