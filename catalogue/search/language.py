@@ -19,9 +19,12 @@ from whoosh.support.levenshtein import distance
 ANALYZER = StemmingAnalyzer(stemfn=EnglishStemmer().stem, minsize=2)
 TEXT_FIELDS = ("title", "org", "tags", "body")
 
-# Words people add that describe most listings: they rank but never exclude.
+# Words people add that describe most listings, or that only carry the sentence ("someone to help me
+# get ...", "I would like to go ..."): they rank but never exclude. Stems, as ``words()`` makes them.
 FILLER = {"help", "helper", "support", "service", "servic", "someon", "need", "want", "look", "find", "local",
-          "near", "me", "my", "with", "for", "and", "the", "a", "an", "to", "in", "of", "on", "at", "some", "ani"}
+          "near", "me", "my", "with", "for", "and", "the", "a", "an", "to", "in", "of", "on", "at", "some", "ani",
+          "somebodi", "anyon", "anybodi", "person", "peopl", "get", "got", "go", "goe", "went", "take", "bring",
+          "would", "like", "could", "abl", "pleas", "im", "am", "feel", "do", "more", "again", "our", "out"}
 
 # Everyday words and what listings call them. Keys and values are lower case; a value
 # may be several words (matched as all of those words).
@@ -55,6 +58,33 @@ SYNONYMS: dict[str, list[str]] = {
     "job": ["employment"],
     "work": ["employment"],
     "swim": ["swimming"],
+    # Everyday phrasing (longest phrase wins, so "get out of the house" is one idea, not three words).
+    "get out": ["go out", "days out", "day trips"],
+    "get out of the house": ["go out", "days out", "day trips"],
+    "get out of the house more": ["go out", "days out", "day trips"],
+    "getting out": ["go out", "days out", "day trips"],
+    "go out": ["days out", "day trips"],
+    "going out": ["go out", "days out", "day trips"],
+    "leave the house": ["go out", "days out", "day trips"],
+    "day out": ["days out", "day trips"],
+    "days out": ["day trips"],
+    "trips": ["days out", "day trips"],
+    "meet people": ["befriending", "social support", "companionship"],
+    "meet new people": ["befriending", "social support", "companionship"],
+    "make friends": ["befriending", "social support", "companionship"],
+    "lonely": ["befriending", "social", "companionship"],
+    "loneliness": ["befriending", "social", "companionship"],
+    "isolated": ["befriending", "social", "companionship"],
+    "company": ["befriending", "companionship"],
+    "socialise": ["social", "befriending"],
+    "socialising": ["social", "befriending"],
+    "talk to": ["talking therapy", "counselling", "befriending"],
+    "someone to talk to": ["talking therapy", "counselling", "befriending"],
+    "my house": ["house", "home"],
+    "the house": ["house", "home"],
+    "my flat": ["flat", "home"],
+    "take me out": ["go out", "days out", "day trips"],
+    "meals": ["cooking"],
 }
 _MAX_SYNONYM_WORDS = max(len(k.split()) for k in SYNONYMS)
 

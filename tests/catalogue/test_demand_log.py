@@ -30,7 +30,7 @@ def test_empty_results_page_suggests_free_community_groups_and_asks_what_you_nee
 
     assert "We could not find that in SK4" in text
     assert "Nearby areas that have it" not in text  # nobody offers it anywhere
-    assert "Free community groups near you Heaton walking group" in text
+    assert "Free community groups serving SK4 Heaton walking group" in text
     assert "A gentle weekly walk followed by a cuppa." in text
     assert "Tell us what you need" in text
     assert "We do not record who you are." in text
