@@ -10,12 +10,13 @@ from marketplace.councils.models import Council
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 from marketplace.fields import options
+from marketplace.holders.models import Holder
 from marketplace.holders.service import holder_for_user
 from marketplace.money import MoneyParseError, format_pence, parse_pounds
 from marketplace.policy import can
 from marketplace.pricing.service import MAX_PRICE_PENCE, price_for, prices_for
 from marketplace.providers.models import Organisation
-from marketplace.web import current_council, page_number
+from marketplace.web import current_council, id_arg, page_number
 
 from . import community, demand
 from .forms import SuggestCommunityForm, UnmetNeedForm
@@ -107,6 +108,14 @@ def _search_limit() -> str:
 
 def _public_form_limit() -> str:
     return current_app.config["PUBLIC_FORM_RATE_LIMIT"]
+
+
+@bp.context_processor
+def _shopping_for() -> dict:
+    """``?for=<holder id>``: the person a broker or representative is finding support for (from their
+    caseload), carried from search to the listing to the order form, if they may order for them."""
+    holder = db.session.get(Holder, id_arg("for")) if id_arg("for") else None
+    return {"shopping_for": holder if holder is not None and can(current_user, "holder.order", holder) else None}
 
 
 @bp.get("")

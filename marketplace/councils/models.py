@@ -12,6 +12,9 @@ from ..types import UTCDateTime
 
 PAYMENT_CYCLES = ("four_weekly", "monthly")
 MONEY_MODELS = ("earmarked", "global")
+# A one-off purchase may cost this many weeks of the weekly limit before it is checked, where the
+# council's data gives no one-off limit of its own (see council_rules.json, "how_to_read").
+ONE_OFF_WEEKS = 4
 
 
 class Council(db.Model):
@@ -45,6 +48,23 @@ class Council(db.Model):
     def money_is_earmarked(self) -> bool:
         """True when plan money is set aside per outcome; False when it is one global sum."""
         return self.money_model == "earmarked"
+
+    @property
+    def weekly_limit_pence(self) -> int | None:
+        """What a week of orders may cost before the care coordinator checks it (None: no limit)."""
+        return (self.approval_limits or [{}])[0].get("max_weekly_pence")
+
+    @property
+    def one_off_limit_pence(self) -> int | None:
+        """What one checkout's one-off purchases may cost before the care coordinator checks them (None: no limit).
+
+        The first rung's ``max_one_off_pence`` when the council's data gives one; otherwise four times
+        its weekly limit (a four-week payment's worth), the documented default in council_rules.json."""
+        first = (self.approval_limits or [{}])[0]
+        if "max_one_off_pence" in first:
+            return first["max_one_off_pence"]
+        weekly = first.get("max_weekly_pence")
+        return None if weekly is None else ONE_OFF_WEEKS * weekly
 
     def approval_level_for(self, weekly_pence: int, *, mental_health: bool = False) -> str:
         """The lowest level allowed to approve ``weekly_pence`` a week under this council's ladder."""

@@ -11,7 +11,7 @@ from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..money import multiply
 from ..policy import can
-from .models import AMENDMENT, OCCURRENCE, ORDER, WEEKDAYS, Occurrence, OrderLine, ScheduleAmendment, to_centi
+from .models import AMENDMENT, OCCURRENCE, ORDER, WEEKDAYS, Occurrence, OrderLine, ScheduleAmendment, days_in_words, to_centi
 from .notices import tell_buyers, tell_provider
 from .schedules import occurrence_dates, schedule_window
 
@@ -26,7 +26,7 @@ def _side(user, order) -> str | None:
 
 def can_propose(user, line: OrderLine) -> bool:
     """A change can be proposed for a schedule line of an accepted order, by either side."""
-    return bool(line.schedule) and ORDER.can_move(line.order, "delivered") and _side(user, line.order) is not None
+    return line.is_weekly and ORDER.can_move(line.order, "delivered") and _side(user, line.order) is not None
 
 
 def open_amendments(order) -> list[ScheduleAmendment]:
@@ -66,7 +66,7 @@ def propose(actor, line: OrderLine, from_date: date, days: list[str], quantity, 
     AMENDMENT.start(amendment, "proposed", actor=actor, reason=amendment.reason)
     db.session.flush()  # told in the same transaction as the change
     title = f"A change to order {order.id} is proposed"
-    body = f"From {from_date:%d %B %Y}: {', '.join(days)}, {amendment.quantity_centi / 100:g} each time."
+    body = f"From {from_date:%-d %B %Y}: on {days_in_words(days)}, {amendment.quantity_centi / 100:g} each time."
     (tell_buyers if _side(actor, order) == "provider" else tell_provider)(order, title, body)
     db.session.commit()
     return amendment
@@ -89,7 +89,7 @@ def decide(actor, amendment: ScheduleAmendment, agree: bool) -> ScheduleAmendmen
     amendment.decided_by_id = actor.id
     db.session.flush()  # told in the same transaction as the change
     title = f"Your change to order {order.id} was {'agreed' if agree else 'refused'}"
-    (tell_buyers if _side(amendment.proposed_by, order) == "buyer" else tell_provider)(order, title, f"From {amendment.from_date:%d %B %Y}.")
+    (tell_buyers if _side(amendment.proposed_by, order) == "buyer" else tell_provider)(order, title, f"From {amendment.from_date:%-d %B %Y}.")
     db.session.commit()
     return amendment
 

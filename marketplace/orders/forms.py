@@ -6,40 +6,75 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovDateInput,
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..fields import DateField, QuantityField, options
-from .models import WEEKDAYS
+from .. import clock
+from ..fields import DateField, QuantityField, options, strip_whitespace
+from .models import DAY_NAMES, MOST_TIME_CHARACTERS
 
-DAY_CHOICES = list(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
+DAY_CHOICES = list(DAY_NAMES.items())
+
+
+def _long_today() -> str:
+    today = clock.today()
+    return f"today, {today.day} {today:%B %Y},"
 
 
 class AddToBasketForm(FlaskForm):
-    holder_id = SelectField("Who is it for?", widget=GovSelect(), coerce=int, validators=[InputRequired("Choose who it is for")])
+    """What to order for one person (who it is for is chosen before this form: see views.new)."""
+
     quantity = QuantityField("How many?", widget=GovTextInput(), validators=[InputRequired("Enter how many you need")])
     outcome_key = RadioField("Which outcome in the plan is it for?", widget=GovRadioInput(),
                              validators=[InputRequired("Choose which outcome it is for")])
     recurring = RadioField("How often?", widget=GovRadioInput(), default="once",
                            choices=options([("once", "Once"), ("weekly", "Every week, on the days I choose")]))
+    once_on = DateField("When do you want it?", widget=GovDateInput(), validators=[Optional()],
+                        description="For a session, the day it should happen; for equipment or a course, the day you "
+                                    "would like it by. For example, 27 3 2027.")
     days = SelectMultipleField("Which days?", widget=GovCheckboxesInput(), choices=options(DAY_CHOICES), validators=[Optional()])
     starts_on = DateField("Starting from", widget=GovDateInput(), validators=[Optional()])
     ends_on = DateField("Until (optional)", widget=GovDateInput(),
-                           description="Leave empty to carry on until the end of the plan year.", validators=[Optional()])
+                        description="Leave empty to carry on until the end of the plan year.", validators=[Optional()])
+    time = StringField("What time? (optional)", widget=GovTextInput(), filters=[strip_whitespace],
+                       description="For example: 10am to 1pm, or mornings. The provider sees this.",
+                       validators=[Optional(), Length(max=MOST_TIME_CHARACTERS,
+                                                      message=f"Write the time in {MOST_TIME_CHARACTERS} characters or fewer")])
     submit = SubmitField("Add to basket", widget=GovSubmitInput())
 
-    def validate_days(self, field):
-        if self.recurring.data == "weekly" and not field.data:
-            raise ValidationError("Choose at least one day")
+    def validate(self, extra_validators=None) -> bool:
+        """The fields each answer to "How often?" needs: a date for once; days and a start for every
+        week. No date may be in the past (it is refused, never moved)."""
+        valid = super().validate(extra_validators)
+        today = clock.today()
+        if self.recurring.data == "weekly":
+            needs = [(self.days, not self.days.data, "Choose at least one day"),
+                     (self.starts_on, self.starts_on.data is None, "Enter the date the support starts"),
+                     (self.starts_on, self.starts_on.data is not None and self.starts_on.data < today,
+                      f"That start date has passed. Enter {_long_today()} or a later date"),
+                     (self.ends_on, None not in (self.ends_on.data, self.starts_on.data) and self.ends_on.data < self.starts_on.data,
+                      "The end date must be on or after the start date")]
+        else:
+            needs = [(self.once_on, self.once_on.data is None, "Enter the date you want it"),
+                     (self.once_on, self.once_on.data is not None and self.once_on.data < today,
+                      f"That date has passed. Enter {_long_today()} or a later date")]
+        for field, wrong, message in needs:
+            if wrong and not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
 
-    def validate_starts_on(self, field):
-        if self.recurring.data == "weekly" and not field.data:
-            raise ValidationError("Enter the date the support starts")
+    def when(self) -> dict:
+        """When it is wanted, as the basket keeps it (see models.Scheduled)."""
+        time = self.time.data or None
+        if self.recurring.data == "weekly":
+            return {"days": self.days.data, "starts_on": self.starts_on.data.isoformat(),
+                    "ends_on": self.ends_on.data.isoformat() if self.ends_on.data else None, "time": time}
+        return {"once_on": self.once_on.data.isoformat(), "time": time}
 
 
 class CheckoutForm(FlaskForm):

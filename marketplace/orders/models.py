@@ -33,6 +33,10 @@ OCCURRENCE_STATUSES = {
     "invoiced": "Invoiced",
     "paid": "Paid",
 }
+# What a date of an order the provider has not accepted is, in words (instead of "Booked").
+NOT_YET_BOOKED = {"awaiting_approval": "Requested: waiting for the care coordinator",
+                  "placed": "Requested: waiting for the provider", "rejected": "Not going ahead",
+                  "declined": "Not going ahead"}
 ORDER = StateMachine("order", {
     "awaiting_approval": {"placed", "rejected", "cancelled"},
     "placed": {"accepted", "declined", "cancelled"},
@@ -66,6 +70,44 @@ AMENDMENT = StateMachine("amendment", {
 }, initial=("proposed",), model="schedule_amendments", labels=AMENDMENT_STATUSES,
     subject=lambda a: (a.line.order.holder, a.line.order.council_id))
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MOST_TIME_CHARACTERS = 60  # "What time?" in the buyer's words
+DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
+
+
+def is_weekly(schedule: dict | None) -> bool:
+    """A line's ``schedule`` is weekly when it names days; a one-off line keeps only its date and time."""
+    return bool(schedule and schedule.get("days"))
+
+
+def days_in_words(days) -> str:
+    """["mon"] -> "Mondays"; ["mon", "wed"] -> "Mondays and Wednesdays": days as people say them."""
+    names = [DAY_NAMES[d] + "s" for d in WEEKDAYS if d in set(days or [])]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+
+
+class Scheduled:
+    """When a basket item or an order line is wanted. ``schedule`` is JSON: for support every week
+    {"days": ["tue", "thu"], "starts_on": "2026-12-01", "ends_on": "2027-03-31" or null, "time": ...};
+    for a one-off purchase {"once_on": "2026-12-01", "time": ...} (older one-off lines have none)."""
+
+    @property
+    def is_weekly(self) -> bool:
+        return is_weekly(self.schedule)
+
+    @property
+    def wanted_on(self) -> date | None:
+        """The date a one-off purchase is wanted, if one was given."""
+        on = (self.schedule or {}).get("once_on")
+        return date.fromisoformat(on) if on else None
+
+    @property
+    def time_text(self) -> str | None:
+        """The time of day the buyer asked for, in their words ("10am to 1pm"), if any."""
+        return (self.schedule or {}).get("time") or None
+
+    @property
+    def days_text(self) -> str:
+        return days_in_words((self.schedule or {}).get("days"))
 
 
 def to_centi(quantity) -> int:
@@ -73,7 +115,7 @@ def to_centi(quantity) -> int:
     return int((Decimal(str(quantity)) * 100).to_integral_value())
 
 
-class BasketItem(db.Model):
+class BasketItem(Scheduled, db.Model):
     """A line waiting in the basket of one person buying for one holder."""
 
     __tablename__ = "basket_items"
@@ -84,7 +126,7 @@ class BasketItem(db.Model):
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
     quantity_centi: Mapped[int] = mapped_column(Integer)  # for a schedule: per occurrence
     outcome_key: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    # A schedule: {"days": ["tue", "thu"], "starts_on": "2026-12-01", "ends_on": "2027-03-31" or null}
+    # When it is wanted (see Scheduled): weekly days and dates, or a one-off's date
     schedule: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
@@ -145,7 +187,7 @@ class Order(Stateful, db.Model):
         return sum(line.total_pence for line in self.lines)
 
 
-class OrderLine(db.Model):
+class OrderLine(Scheduled, db.Model):
     """What was bought, at the price fixed when ordering, for which plan outcome."""
 
     __tablename__ = "order_lines"
@@ -208,6 +250,13 @@ class Occurrence(Stateful, db.Model):
     order = relationship("Order")
 
     @property
+    def status_label(self) -> str:
+        """A date not yet accepted by the provider is asked for, not booked."""
+        if self.status == "scheduled" and self.order.status in NOT_YET_BOOKED:
+            return NOT_YET_BOOKED[self.order.status]
+        return super().status_label
+
+    @property
     def is_disputed(self) -> bool:
         return self.status == "disputed"
 
@@ -234,6 +283,10 @@ class ScheduleAmendment(Stateful, db.Model):
 
     line = relationship("OrderLine")
     proposed_by = relationship("User", foreign_keys=[proposed_by_id])
+
+    @property
+    def days_text(self) -> str:
+        return days_in_words(self.days)
 
 
 class Enquiry(db.Model):

@@ -70,7 +70,7 @@ def _place_with(actor, context: CheckoutContext, organisation_id: int, lines: li
     """One provider's order, its lines and dates, and the money promised for each line."""
     holder, budget = context.holder, context.budget
     order = Order(holder_id=holder.id, council_id=holder.council_id, budget_id=budget.id, organisation_id=organisation_id,
-                  placed_by_id=actor.id, kind="schedule" if any(line.item.schedule for line in lines) else "purchase",
+                  placed_by_id=actor.id, kind="schedule" if any(line.is_weekly for line in lines) else "purchase",
                   submission_key=key, approval_reasons=reasons, note_to_provider=(note or "").strip() or None,
                   placed_at=clock.now(), committed_pence=sum(line.total_pence for line in lines))
     db.session.add(order)

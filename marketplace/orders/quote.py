@@ -59,6 +59,10 @@ class LineQuote:
     outcome_words: str | None
     cut_short: bool = False
 
+    @property
+    def is_weekly(self) -> bool:
+        return self.item.is_weekly
+
 
 @dataclass
 class Shortfall:
@@ -88,6 +92,17 @@ class Quote:
     @property
     def fits(self) -> bool:
         return not self.shortfalls and not self.problems
+
+    @property
+    def outcome(self) -> str:
+        """What placing it would do, as one word for one message: "problem" (something must be put
+        right first), "does_not_fit" (more than the money left), "needs_check" (the care coordinator
+        looks first) or "fits" (it goes straight to the provider)."""
+        if self.problems:
+            return "problem"
+        if self.shortfalls:
+            return "does_not_fit"
+        return "needs_check" if self.approval_reasons else "fits"
 
 
 class OrderDoesNotFit(DomainError):
@@ -135,20 +150,40 @@ def _price_line(item: BasketItem, price: Price, council, budget, outcomes: dict,
         return None
     unit_price = price.pence or 0
     per_occurrence = multiply(unit_price, item.quantity)
-    cut_short = False
-    if item.schedule:
-        first, last, cut_short = schedule_window(item.schedule, budget)
-        dates = occurrence_dates(item.schedule["days"], max(first, clock.today()), last)
-        if not dates:
-            problems.append(f"The schedule for \u201c{listing.title}\u201d has no dates inside the plan year.")
-            return None
-        weekly = per_occurrence * len(item.schedule["days"])
-    else:
-        dates = [max(clock.today(), budget.starts_on)]
-        weekly = per_occurrence
+    dates, cut_short = _dates(item, budget, problems)
+    if not dates:
+        return None
+    weekly = per_occurrence * len(item.schedule["days"]) if item.is_weekly else 0
     outcome = outcomes[item.outcome_key]
     return LineQuote(item, listing, unit_price, price.source, dates, per_occurrence * len(dates), weekly,
                      item.outcome_key, outcome.own_words, cut_short)
+
+
+def _dates(item: BasketItem, budget, problems: list[str]) -> tuple[list[date], bool]:
+    """(the dates a line books, cut short at the plan's end?), or no dates with the problem added.
+
+    A date that has passed while the line waited in the basket is refused, never moved."""
+    title, today = item.listing.title, clock.today()
+    if item.is_weekly:
+        first, last, cut_short = schedule_window(item.schedule, budget)
+        if date.fromisoformat(item.schedule["starts_on"]) < today:
+            problems.append(f"The start date for \u201c{title}\u201d has passed. Remove it and add it again with a new date.")
+            return [], False
+        dates = occurrence_dates(item.schedule["days"], first, last)
+        if not dates:
+            problems.append(f"The schedule for \u201c{title}\u201d has no dates inside the plan year.")
+        return dates, cut_short
+    wanted = item.wanted_on
+    if wanted is None:  # a one-off put in the basket without a date: as soon as the plan allows
+        return [max(today, budget.starts_on)], False
+    if wanted < today:
+        problems.append(f"The date you wanted \u201c{title}\u201d has passed. Remove it and add it again with a new date.")
+        return [], False
+    if not budget.starts_on <= wanted <= budget.ends_on:
+        problems.append(f"\u201c{title}\u201d is wanted on {wanted:%-d %B %Y}, outside the plan year "
+                        f"({budget.starts_on:%-d %B %Y} to {budget.ends_on:%-d %B %Y}).")
+        return [], False
+    return [wanted], False
 
 
 def category_reasons(lines: list[LineQuote], outcomes) -> list[str]:
@@ -163,20 +198,26 @@ def category_reasons(lines: list[LineQuote], outcomes) -> list[str]:
 
 
 def limit_reasons(council, lines: list[LineQuote]) -> list[str]:
-    """The whole checkout costs more a week than the first rung of the council's approval ladder.
-
-    A one-off purchase counts as that week's spending, so a single large purchase above the
-    council's weekly limit is checked too."""
-    limit = (council.approval_limits or [{}])[0].get("max_weekly_pence")
-    weekly = sum(line.weekly_pence for line in lines)
+    """The whole checkout is above what the council lets people order without a check: support every
+    week against its weekly limit (by what a week costs), one-off purchases against its one-off limit
+    (by what they cost together). Each kind is judged only against its own limit."""
+    reasons = []
+    weekly = sum(line.weekly_pence for line in lines if line.is_weekly)
+    limit = council.weekly_limit_pence
     if limit is not None and weekly > limit:
-        return [f"It costs {format_pence(weekly)} a week, above the {format_pence(limit)} a week that "
-                f"{council.name} lets people order without a check."]
-    return []
+        reasons.append(f"It costs {format_pence(weekly)} a week, above the {format_pence(limit)} a week that "
+                       f"{council.name} lets people order without a check.")
+    once = sum(line.total_pence for line in lines if not line.is_weekly)
+    limit = council.one_off_limit_pence
+    if limit is not None and once > limit:
+        what = "A one-off purchase of" if sum(not line.is_weekly for line in lines) == 1 else "One-off purchases of"
+        reasons.append(f"{what} {format_pence(once)} is above the {format_pence(limit)} that {council.name} lets people "
+                       "spend at once without a check.")
+    return reasons
 
 
 def approval_reasons(council, lines: list[LineQuote], outcomes) -> list[str]:
-    """Why a coordinator must look first: support the plan does not foresee, or above the weekly limit."""
+    """Why a coordinator must look first: support the plan does not foresee, or above the weekly or one-off limit."""
     return category_reasons(lines, outcomes) + limit_reasons(council, lines)
 
 
@@ -205,7 +246,7 @@ def _shortfalls(holder, budget, lines: list[LineQuote], outcomes) -> list[Shortf
 def _fewer(line: LineQuote, available: int) -> list[str]:
     if line.unit_price_pence <= 0 or available <= 0:
         return []
-    if line.item.schedule:
+    if line.is_weekly:
         per = line.total_pence // max(1, len(line.dates))
         sessions = available // per if per else 0
         return [f"{sessions} of the {len(line.dates)} dates of \u201c{line.listing.title}\u201d would fit."] if sessions else []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from catalogue.models import Listing
@@ -48,34 +48,40 @@ def _form_problems(form) -> str:
 @bp.route("/orders/new", methods=["GET", "POST"])
 @login_required
 def new():
+    """The order form for one person. Someone who orders for several people (a broker, a
+    representative) first says who it is for, on its own step, so the outcomes offered are always
+    that person's; the choice travels in the address (``holder``), so it works without JavaScript."""
     listing = _orderable_listing(id_arg("listing") or 0)
     choices = holders_i_can_order_for()
     if not choices:
         abort(403)
-    form = AddToBasketForm()
-    form.holder_id.choices = options([(h.id, h.name) for h in choices])
-    chosen_id = form.holder_id.data if form.is_submitted() else (id_arg("holder") or choices[0].id)
-    holder = next((h for h in choices if h.id == chosen_id), choices[0])
+    asked_for = request.args.get("holder")
+    holder = next((h for h in choices if h.id == id_arg("holder")), None)
+    if asked_for and holder is None:
+        abort(403)  # someone this person may not order for: never switched silently to someone else
+    holder = holder or (choices[0] if len(choices) == 1 else None)
+    if holder is None:
+        return render_template("orders/choose_holder.html", listing=listing, choices=choices,
+                               problem="Choose who it is for" if request.args.get("step") else None,
+                               title=f"Who is it for? Order: {listing.title}")
     require(current_user, "holder.order", holder)
     plan = CheckoutContext.for_holder(holder).plan
+    form = AddToBasketForm()
     form.outcome_key.choices = options([(o.key, o.own_words) for o in plan.outcomes] if plan else [])
     if not form.is_submitted():
-        form.holder_id.data = holder.id
         form.quantity.data = "1"
-        form.starts_on.data = clock.today()
-    problem = None if plan else "There is no approved support plan yet, so nothing can be ordered for this person."
+        form.once_on.data = form.starts_on.data = clock.today()
+    problem = None
     if plan and form.validate_on_submit():
-        schedule = None
-        if form.recurring.data == "weekly":
-            schedule = {"days": form.days.data, "starts_on": form.starts_on.data.isoformat(),
-                        "ends_on": form.ends_on.data.isoformat() if form.ends_on.data else None}
         _, problem = attempt(lambda: add_to_basket(current_user, holder, listing, form.quantity.decimal, form.outcome_key.data,
-                                                schedule))
+                                                form.when()))
         if problem is None:
-            flash(f"\u201c{listing.title}\u201d is in the basket.", "success")
+            if quote(current_user, holder).outcome == "fits":  # else the basket says, once, what will happen
+                flash(f"\u201c{listing.title}\u201d is in the basket.", "success")
             return redirect(url_for("orders.basket", holder_id=holder.id))
     return render_template("orders/new.html", form=form, listing=listing, holder=holder, plan=plan, problem=problem,
-                           price=price_for(listing, holder.council), title=f"Order: {listing.title}")
+                           others=len(choices) > 1, price=price_for(listing, holder.council),
+                           title=f"Order for {holder.name}: {listing.title}" if len(choices) > 1 else f"Order: {listing.title}")
 
 
 def _orderable_listing(listing_id: int) -> Listing:

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import secrets
 
+from marketplace import clock
 from marketplace.budgets import ledger
 from marketplace.extensions import db
 from marketplace.orders import basket, placing
 from marketplace.orders.models import BasketItem, Order
 
 from ..helpers import page_text
+from ..plans.support import date_fields
 
 
 def key() -> str:
@@ -59,7 +61,9 @@ def read(response) -> str:
 
 def add_to_basket_page(browser, holder, listing, quantity, outcome, **fields):
     """Fill in the order form for ``listing`` (once, unless ``fields`` say otherwise) and send it."""
-    data = {"holder_id": holder.id, "quantity": str(quantity), "outcome_key": outcome.key, "recurring": "once", **fields}
+    data = {"quantity": str(quantity), "outcome_key": outcome.key, "recurring": "once", **fields}
+    if data["recurring"] == "once":
+        data.setdefault("once_on", date_fields(clock.today()))
     return browser.submit(f"/orders/new?listing={listing.id}&holder={holder.id}", data)
 
 

@@ -24,16 +24,19 @@ def test_support_the_plan_foresees_under_the_weekly_limit_goes_straight_to_the_p
     assert (placed.status, placed.approval_reasons) == ("placed", [])
 
 
+TUESDAYS = {"days": ["tue"], "starts_on": "2026-11-17", "ends_on": "2026-11-24"}  # two Tuesdays
+
+
 def test_an_order_above_the_councils_weekly_coordinator_limit_waits_for_the_coordinator(jo, holder, budget, outing, sessions):
-    placed = order(jo, holder, sessions, 7, outing)  # £280 against Aldermoor's £250 a week
+    placed = order(jo, holder, sessions, 7, outing, schedule=TUESDAYS)  # £280 a week against Aldermoor's £250 a week
     assert placed.status == "awaiting_approval"
     assert placed.approval_reasons == ["It costs £280.00 a week, above the £250.00 a week that Aldermoor Council "
                                        "lets people order without a check."]
 
 
 def test_an_order_exactly_at_the_weekly_limit_does_not_wait(jo, holder, budget, outing, sessions):
-    placed = order(jo, holder, sessions, "6.25", outing)  # £250.00
-    assert (placed.status, placed.committed_pence) == ("placed", 25000)
+    placed = order(jo, holder, sessions, "6.25", outing, schedule=TUESDAYS)  # £250.00 a week, two Tuesdays
+    assert (placed.status, placed.committed_pence) == ("placed", 50000)
 
 
 def test_a_schedule_is_checked_against_the_limit_by_its_weekly_cost(jo, holder, budget, outing, sessions):
@@ -68,7 +71,7 @@ def test_the_basket_tells_the_buyer_the_coordinator_will_check_first(browser, jo
     basket.add_to_basket(jo, holder, gardening, 2, outing.key)
     browser.sign_in("jo@example.com")
     text = read(browser.get(f"/holders/{holder.id}/basket"))
-    assert "Your care coordinator will check this order before it goes to the provider" in text
+    assert "Your care coordinator will check this order first" in text
     assert "Gardening is not one of the kinds of support the plan foresees" in text
 
 
@@ -133,9 +136,10 @@ def test_an_order_already_decided_cannot_be_decided_again(jo, holder, budget, ou
 
 
 def test_splitting_a_basket_between_providers_does_not_get_round_the_weekly_limit(jo, holder, budget, outing, sessions, cheaper):
-    # £160 from one provider and £125 from another: £285 in one checkout, over Aldermoor's £250 a week.
-    basket.add_to_basket(jo, holder, sessions, 4, outing.key)
-    basket.add_to_basket(jo, holder, cheaper, 5, outing.key)
+    # £160 a week from one provider and £125 from another: £285 in one checkout, over Aldermoor's £250 a week.
+    one_tuesday = {**TUESDAYS, "ends_on": "2026-11-17"}
+    basket.add_to_basket(jo, holder, sessions, 4, outing.key, one_tuesday)
+    basket.add_to_basket(jo, holder, cheaper, 5, outing.key, one_tuesday)
     quote = quoting.quote(jo, holder)
     assert any("£285.00 a week" in reason for reason in quote.approval_reasons)
     placed = placing.place(jo, holder, "split-basket-key-0001")

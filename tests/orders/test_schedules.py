@@ -4,6 +4,9 @@ from __future__ import annotations
 from datetime import date
 from types import SimpleNamespace
 
+import pytest
+
+from marketplace.errors import DomainError
 from marketplace.orders import basket, schedules
 from marketplace.orders import quote as quoting
 
@@ -80,12 +83,29 @@ def test_the_basket_says_a_schedule_stops_at_the_end_of_the_plan_year(browser, h
     assert "£200.00" in text
 
 
-def test_a_schedule_that_started_in_the_past_books_dates_from_today(jo, holder, budget, outing, sessions):
-    # Today is Monday 16 November 2026.
-    placed = order(jo, holder, sessions, 1, outing,
-                   schedule={"days": ["mon", "wed"], "starts_on": "2026-11-01", "ends_on": "2026-11-25"})
-    assert [o.on for o in placed.lines[0].occurrences] == [date(2026, 11, 16), date(2026, 11, 18), date(2026, 11, 23),
-                                                           date(2026, 11, 25)]
+def test_a_weekly_start_date_in_the_past_is_refused_not_moved_to_today(jo, holder, budget, outing, sessions):
+    # Today is Monday 16 November 2026 (before: the schedule silently started today instead).
+    with pytest.raises(DomainError, match=r"The start date \(1 November 2026\) has passed"):
+        basket.add_to_basket(jo, holder, sessions, 1, outing.key,
+                             {"days": ["mon", "wed"], "starts_on": "2026-11-01", "ends_on": "2026-11-25"})
+    assert basket.basket(jo, holder) == []
+
+
+def test_the_order_form_refuses_a_weekly_start_date_in_the_past_with_a_clear_error(browser, jo, holder, budget, outing, sessions):
+    browser.sign_in("jo@example.com")
+    response = add_to_basket_page(browser, holder, sessions, 1, outing, recurring="weekly", days=["mon"],
+                                  starts_on=date_fields(date(2026, 11, 2)))
+    assert response.status_code == 200
+    assert "That start date has passed. Enter today, 16 November 2026, or a later date" in read(response)
+    assert basket.basket(jo, holder) == []
+
+
+def test_a_start_date_that_passes_while_waiting_in_the_basket_is_not_moved(frozen_clock, jo, holder, budget, outing, sessions):
+    basket.add_to_basket(jo, holder, sessions, 1, outing.key, {"days": ["tue"], "starts_on": "2026-11-17", "ends_on": None})
+    frozen_clock.advance(days=3)  # Thursday 19 November
+    checked = quoting.quote(jo, holder)
+    assert checked.problems == ["The start date for “Support worker for days out” has passed. "
+                                "Remove it and add it again with a new date."]
 
 
 def test_a_schedule_with_no_dates_in_the_plan_year_cannot_be_ordered(jo, holder, budget, outing, sessions):
