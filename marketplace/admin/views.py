@@ -1,19 +1,22 @@
 """Council administration: deciding on organisations, reading the event log."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from urllib.parse import urlencode
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import RadioField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..events.models import Event
-from ..extensions import db
-from ..fields import options
+from ..events import labels
+from ..events.labels import KINDS
+from ..fields import DateField, options, strip_whitespace
 from ..providers import service as providers
 from ..providers.models import OrganisationApproval
 from ..web import attempt, council_page, load, page_number
+from . import eventlog
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -50,11 +53,30 @@ def decide(approval_id: int):
     return render_template("admin/decide.html", approval=approval, form=form, problem=problem, title=f"Decide: {approval.organisation.name}")
 
 
+class EventFilterForm(FlaskForm):
+    """The event log's filters: a GET form (it changes nothing, so it needs no CSRF token)."""
+    class Meta:
+        csrf = False
+
+    kind = SelectField("Kind of event", widget=GovSelect(), choices=options([("", "All kinds")] + list(KINDS.items())),
+                       validators=[Optional()])
+    person = StringField("Done by (part of a name or email address)", widget=GovTextInput(), filters=[strip_whitespace],
+                         validators=[Optional(), Length(max=100, message="Enter at most 100 characters")])
+    since = DateField("From", widget=GovDateInput(), description="For example, 27 3 2026", validators=[Optional()])
+    until = DateField("To", widget=GovDateInput(), description="For example, 27 3 2026", validators=[Optional()])
+    submit = SubmitField("Show events", widget=GovSubmitInput())
+
+
 @bp.get("/events")
 @login_required
 def events():
     council = council_page("council.events")
-    page = page_number()
-    rows = db.paginate(db.select(Event).filter_by(council_id=council.id).order_by(Event.occurred_at.desc(), Event.id.desc()),
-                       page=page, per_page=50, max_per_page=100, error_out=False)
-    return render_template("admin/events.html", rows=rows, council=council, title="Event log")
+    form = EventFilterForm(request.args)
+    filters = {}
+    if form.validate():
+        filters = {"kind": form.kind.data or None, "person": form.person.data or None, "since": form.since.data,
+                   "until": form.until.data}
+    rows = eventlog.search(council, page=page_number(), **filters)
+    kept = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "page"])  # the filters, for the next page
+    return render_template("admin/events.html", rows=rows, council=council, form=form, label=labels.label, kept=kept,
+                           title="Event log")
