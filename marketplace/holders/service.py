@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
+
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..accounts import roles as R
@@ -141,14 +145,48 @@ def revoke_delegation(actor, delegation: Delegation) -> Delegation:
 
 
 def holders_acting_for(user) -> list[Holder]:
-    """Holders whose account ``user`` may see through a live delegation (a broker's caseload)."""
-    delegations = db.session.scalars(db.select(Delegation).filter_by(delegate_id=user.id, revoked_at=None)).all()
-    return sorted({d.holder for d in delegations if d.is_active()}, key=lambda h: h.name)
+    """Holders whose account ``user`` may see through a live delegation (a broker's caseload), with
+    their councils, in two queries however many there are."""
+    delegations = db.session.scalars(db.select(Delegation).filter_by(delegate_id=user.id, revoked_at=None)
+                                     .options(selectinload(Delegation.holder).selectinload(Holder.council))).all()
+    return sorted({d.holder for d in delegations if d.is_active()}, key=lambda h: (h.name, h.id))
 
 
 def holder_for_user(user) -> Holder | None:
     return db.session.scalar(db.select(Holder).filter_by(user_id=user.id))
 
 
-def holders_in(council) -> list[Holder]:
-    return db.session.scalars(db.select(Holder).filter_by(council_id=council.id).order_by(Holder.name)).all()
+HOLDERS_PER_PAGE = 25
+MOST_SEARCH_CHARACTERS = 100
+
+
+@dataclass
+class HolderPage:
+    """One page of a council's holders, found by name or reference."""
+
+    holders: list[Holder]
+    total: int
+    page: int
+    per_page: int
+    search: str
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def holders_in(council, search: str = "", page: int = 1, per_page: int = HOLDERS_PER_PAGE) -> HolderPage:
+    """A page of ``council``'s holders by name, those whose name or case reference contains ``search``
+    (any case; "%" and "_" are plain characters), with how many there are in all."""
+    search = " ".join((search or "").split())[:MOST_SEARCH_CHARACTERS]
+    query = db.select(Holder).where(Holder.council_id == council.id)
+    if search:
+        pattern = search.lower()
+        query = query.where(db.or_(func.lower(Holder.name).contains(pattern, autoescape=True),
+                                   func.lower(Holder.reference).contains(pattern, autoescape=True)))
+    total = db.session.scalar(db.select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    found = db.session.scalars(query.options(selectinload(Holder.user)).order_by(Holder.name, Holder.id)
+                               .limit(per_page).offset((page - 1) * per_page)).all()
+    return HolderPage(list(found), total, page, per_page, search)

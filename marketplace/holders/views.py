@@ -1,7 +1,7 @@
 """Holder records, delegations and the broker's caseload. Thin: rules are in service.py."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import clock
@@ -10,7 +10,7 @@ from ..events import service as events
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..policy import require
-from ..web import council_page, load
+from ..web import council_page, load, page_number
 from . import service
 from .forms import DelegationForm, HolderRecordForm, NewHolderForm
 from .models import Delegation, Holder
@@ -22,8 +22,9 @@ bp = Blueprint("holders", __name__)
 @login_required
 def index():
     council = council_page("council.holders")
-    holders = service.holders_in(council)
-    return render_template("holders/index.html", holders=holders, council=council, title="Budget holders")
+    found = service.holders_in(council, request.args.get("q", ""), page_number())
+    return render_template("holders/index.html", found=found, council=council,
+                           title=f"Budget holders: {found.search}" if found.search else "Budget holders")
 
 
 @bp.route("/holders/new", methods=["GET", "POST"])

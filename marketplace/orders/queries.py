@@ -2,9 +2,15 @@
 coordinator's queue and deliveries nobody has confirmed."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload
+
 from .. import clock
+from ..budgets.ledger import Balances
+from ..budgets.models import BudgetPeriod, LedgerEntry
 from ..extensions import db
 from .models import Occurrence, Order
 
@@ -20,6 +26,7 @@ def unconfirmed(holder_ids: list[int] | None = None, council_id: int | None = No
         query = query.where(Order.holder_id.in_(holder_ids or [-1]))
     if council_id is not None:
         query = query.where(Order.council_id == council_id)
+    query = query.options(joinedload(Occurrence.line), joinedload(Occurrence.order).joinedload(Order.holder))
     return db.session.scalars(query).all()
 
 
@@ -50,3 +57,88 @@ def orders_for_organisations(organisations, statuses: tuple[str, ...] | None = N
 def awaiting_approval(council) -> list[Order]:
     return db.session.scalars(db.select(Order).filter_by(council_id=council.id, status="awaiting_approval")
                               .order_by(Order.created_at)).all()
+
+
+# --- a broker's caseload ----------------------------------------------------------------------------
+
+@dataclass
+class CaseloadRow:
+    """One person in a caseload: the money left to spend now (as their money page shows it: received,
+    less what is promised and spent) and what waits on someone."""
+
+    holder: object
+    budget: BudgetPeriod | None
+    money_left_pence: int | None
+    waiting_for_coordinator: int = 0
+    waiting_for_provider: int = 0
+    deliveries_to_confirm: int = 0
+    invoices_to_approve: int = 0
+
+    @property
+    def waiting(self) -> list[tuple[int, str, str]]:
+        """(count, singular, plural) of each thing that waits, in the order to act on them."""
+        return [(n, one, many) for n, one, many in (
+            (self.deliveries_to_confirm, "delivery to confirm", "deliveries to confirm"),
+            (self.invoices_to_approve, "invoice to approve", "invoices to approve"),
+            (self.waiting_for_coordinator, "order waiting for the care coordinator", "orders waiting for the care coordinator"),
+            (self.waiting_for_provider, "order waiting for the provider to accept", "orders waiting for the provider to accept"),
+        ) if n]
+
+
+def caseload(holders) -> list[CaseloadRow]:
+    """A row for each holder, in five queries however many holders there are."""
+    ids = [h.id for h in holders] or [-1]
+    budgets = _current_budgets(ids)
+    left = _money_left([b.id for b in budgets.values()])
+    orders = _counts(db.select(Order.holder_id, Order.status, func.count(Order.id))
+                     .where(Order.holder_id.in_(ids), Order.status.in_(("awaiting_approval", "placed")))
+                     .group_by(Order.holder_id, Order.status))
+    deliveries = _counts(db.select(Order.holder_id, Occurrence.status, func.count(Occurrence.id))
+                         .join(Order, Occurrence.order_id == Order.id)
+                         .where(Order.holder_id.in_(ids), Occurrence.status == "delivered")
+                         .group_by(Order.holder_id, Occurrence.status))
+    invoices = _invoices_to_approve(ids)
+    rows = []
+    for holder in holders:
+        budget = budgets.get(holder.id)
+        rows.append(CaseloadRow(holder, budget, left.get(budget.id, 0) if budget else None,
+                                orders.get((holder.id, "awaiting_approval"), 0), orders.get((holder.id, "placed"), 0),
+                                deliveries.get((holder.id, "delivered"), 0), invoices.get(holder.id, 0)))
+    return rows
+
+
+def _current_budgets(holder_ids: list[int]) -> dict[int, BudgetPeriod]:
+    """Each holder's budget for today, else their latest (as budgets.service.current_budget chooses)."""
+    today = clock.today()
+    chosen: dict[int, BudgetPeriod] = {}
+    for budget in db.session.scalars(db.select(BudgetPeriod).where(BudgetPeriod.holder_id.in_(holder_ids))
+                                     .order_by(BudgetPeriod.starts_on.desc(), BudgetPeriod.id.desc())):
+        current = chosen.get(budget.holder_id)
+        covers = budget.starts_on <= today <= budget.ends_on
+        if current is None or (covers and not current.starts_on <= today <= current.ends_on):
+            chosen[budget.holder_id] = budget
+    return chosen
+
+
+def _money_left(budget_ids: list[int]) -> dict[int, int]:
+    """Money available to spend in each budget, derived from its ledger entries in one grouped query."""
+    balances: dict[int, Balances] = {}
+    rows = db.session.execute(db.select(LedgerEntry.budget_id, LedgerEntry.kind, LedgerEntry.pot, func.sum(LedgerEntry.amount_pence))
+                              .where(LedgerEntry.budget_id.in_(budget_ids or [-1]))
+                              .group_by(LedgerEntry.budget_id, LedgerEntry.kind, LedgerEntry.pot))
+    for budget_id, kind, pot, amount in rows:
+        balances.setdefault(budget_id, Balances()).apply(kind, pot, int(amount or 0))
+    return {budget_id: b.total.available for budget_id, b in balances.items()}
+
+
+def _counts(query) -> dict[tuple[int, str], int]:
+    return {(holder_id, status): count for holder_id, status, count in db.session.execute(query)}
+
+
+def _invoices_to_approve(holder_ids: list[int]) -> dict[int, int]:
+    """Invoices issued and waiting for approval, per holder. Billing sits above ordering (it invoices
+    orders), so its table is read by name here rather than by importing its model."""
+    invoices = db.metadata.tables["invoices"]
+    rows = db.session.execute(db.select(invoices.c.holder_id, func.count()).where(
+        invoices.c.holder_id.in_(holder_ids), invoices.c.status == "issued").group_by(invoices.c.holder_id))
+    return dict(rows.all())

@@ -336,10 +336,11 @@ def council_queue():
 @bp.get("/caseload")
 @login_required
 def caseload():
-    """A broker's caseload, with deliveries nobody has confirmed for a fortnight."""
+    """A broker's caseload: each person's money left and what waits, and deliveries nobody has
+    confirmed for a fortnight, in a fixed number of queries."""
     require(current_user, "caseload.view")
     caseload_holders = holders.holders_acting_for(current_user)
-    return render_template("holders/caseload.html", holders=caseload_holders, title="Your caseload",
+    return render_template("holders/caseload.html", rows=queries.caseload(caseload_holders), title="Your caseload",
                            unconfirmed=queries.unconfirmed(holder_ids=[h.id for h in caseload_holders]))
 
 

@@ -203,7 +203,7 @@ def test_a_delivery_unconfirmed_for_more_than_14_days_is_on_the_brokers_caseload
     frozen_clock.advance(days=15)
     browser.sign_in("bob@example.com")
     text = read(browser.get("/caseload"))
-    assert "1 deliveries have waited more than 14 days for confirmation." in text
+    assert "1 delivery has waited more than 14 days for confirmation." in text
     assert "Jo Holder: Support worker by the hour on 16 November 2026" in text
 
 
