@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.orm import selectinload
+
 from .. import clock
 from ..extensions import db
 from .models import Invoice, Payment
@@ -14,6 +16,7 @@ def ageing(organisations, on: date | None = None) -> dict:
     on = on or clock.today()
     ids = [o.id for o in organisations] or [-1]
     invoices = db.session.scalars(db.select(Invoice).where(Invoice.organisation_id.in_(ids))
+                                  .options(selectinload(Invoice.holder), selectinload(Invoice.order))
                                   .order_by(Invoice.issued_on.desc(), Invoice.number.desc())).all()
     buckets = {"not_due": 0, "0-30": 0, "31-60": 0, "60+": 0}
     for invoice in invoices:

@@ -207,10 +207,10 @@ def start_payment_run(actor, council, payer_kind: str = "council") -> PaymentRun
         raise NotAllowed("Only finance staff can make payment runs.")
     if payer_kind not in ("council", "budget_manager"):  # holders and ISF providers pay their own invoices
         raise DomainError("A payment run is for invoices the council or a budget manager pays.")
-    pending = db.session.scalars(_bank_payments(council, (payer_kind,)).where(_has_bank_details)).all()
+    pending = db.session.scalars(_bank_payments(council, (payer_kind,)).where(has_bank_details)).all()
     if not pending:
         if db.session.scalar(db.select(db.func.count()).select_from(
-                _bank_payments(council, (payer_kind,)).where(~_has_bank_details).subquery())):
+                _bank_payments(council, (payer_kind,)).where(~has_bank_details).subquery())):
             raise DomainError("None of the approved invoices can go in a payment run yet: their providers have not "
                               "added bank details. They are listed under \"Cannot be paid yet\".")
         raise DomainError("There are no approved invoices waiting for a bank payment.")
@@ -224,7 +224,7 @@ def start_payment_run(actor, council, payer_kind: str = "council") -> PaymentRun
     return run
 
 
-_has_bank_details = Invoice.organisation_id.in_(db.select(BankDetails.organisation_id))
+has_bank_details = Invoice.organisation_id.in_(db.select(BankDetails.organisation_id))
 
 
 def _bank_payments(council, payer_kinds):
@@ -237,7 +237,7 @@ def _bank_payments(council, payer_kinds):
 def without_bank_details(council) -> list[Invoice]:
     """Approved invoices a payment run would pay but cannot, because their provider has no bank details yet."""
     return db.session.scalars(db.select(Invoice).where(Invoice.id.in_(
-        _bank_payments(council, ("council", "budget_manager")).where(~_has_bank_details)
+        _bank_payments(council, ("council", "budget_manager")).where(~has_bank_details)
         .with_only_columns(Payment.invoice_id))).order_by(Invoice.due_on, Invoice.id)).all()
 
 

@@ -14,9 +14,10 @@ from ..holders import service as holders
 from ..holders.models import Holder
 from ..plans.money import money_summary
 from ..plans.service import approved_plan
-from ..policy import require
+from ..policy import can, require
 from ..providers import service as providers
 from ..web import current_council
+from . import queues
 
 bp = Blueprint("home", __name__)
 
@@ -36,16 +37,25 @@ def index():
             if budget is not None and approved_plan(budget) is not None:
                 context["summary"] = money_summary(budget)
                 context["budget"] = budget
+            context["holder_queue"] = queues.for_holder(context["own_holder"])
     if roles & {R.REPRESENTATIVE, R.BROKER}:
         context["acting_for"] = holders.holders_acting_for(current_user)
     if roles & set(R.ORGANISATION_ROLES):
         context["organisations"] = providers.organisations_of(current_user)
+        selling = [o for o in context["organisations"] if o.kind != "community_group"]
+        context["selling"] = selling  # community groups list free activities: no orders, invoices or bank details
+        if selling:
+            context["provider_queue"] = queues.for_provider([o.id for o in selling if can(current_user, "organisation.orders", o)])
     council = current_council()
     if council is not None and roles & set(R.COUNCIL_STAFF):
         context["holder_count"] = db.session.scalar(
             db.select(db.func.count(Holder.id)).filter_by(council_id=council.id))
         if current_user.has_role(R.ADMINISTRATOR, council.id):
             context["pending_organisations"] = providers.pending_in(council)
+        if can(current_user, "council.plans", council):
+            context["coordinator_queue"] = queues.for_coordinator(council)
+        if can(current_user, "council.finance", council):
+            context["finance_queue"] = queues.for_finance(council)
     return render_template("home/index.html", **context)
 
 
