@@ -30,7 +30,7 @@ from .plans import service as plans
 from .plans.funding import fund_until
 from .plans.models import PLAN, PlanOutcome, SupportPlan
 from .providers import service as providers
-from .providers.models import APPROVAL, Organisation
+from .providers.models import APPROVAL, BankDetails, Organisation
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_COUNCIL = "aldermoor"
@@ -114,6 +114,9 @@ def load(echo=print) -> dict:
         accounts.grant_role(accounts.find_by_email(owner_email), owner_role, organisation=organisation)
         if name == "Brightside Care":
             accounts.grant_role(users[R.PROVIDER_STAFF], R.PROVIDER_STAFF, organisation=organisation)
+            if organisation.bank_details is None:  # the others have none yet: their invoices show what that means
+                db.session.add(BankDetails(organisation=organisation, account_name="Brightside Care Ltd", sort_code="200000",
+                                           account_number="55779911"))
         for slug in approved + pending:
             if organisation.approval_in(councils[slug].id) is None:
                 approval = providers.apply_to(accounts.find_by_email(owner_email), organisation, councils[slug])
