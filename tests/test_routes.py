@@ -25,8 +25,10 @@ from marketplace.accounts import service as accounts
 from marketplace.billing import corrections, payments
 from marketplace.billing.models import PaymentRun
 from marketplace.extensions import db
+from marketplace.notifications.service import notify
 from marketplace.orders import amendments
 from marketplace.orders.models import BasketItem
+from marketplace.plans import reviews
 from marketplace.pricing.models import PriceAlert
 
 from . import factories
@@ -65,6 +67,9 @@ BY_ENDPOINT = {
     "plans.remove_outcome": {R.HOLDER, R.BROKER} | CASEWORK, "plans.start_plan": {R.HOLDER, R.BROKER} | CASEWORK,
     "plans.submit": {R.HOLDER, R.BROKER} | CASEWORK,
     "plans.decide": CASEWORK, "plans.workspace": CASEWORK,
+    "plans.ask_review": {R.HOLDER, R.BROKER} | CASEWORK,  # whoever writes the plan may ask for it to be looked at again
+    "plans.review": CASEWORK,  # the council's care staff read and answer a request for a review
+    "notifications.open_": {R.HOLDER},  # this world's notification is the holder's own: 404 for everyone else
     "plans.deployment": {R.HOLDER, R.FINANCE_OFFICER} | CASEWORK,
     "plans.new_budget": CASEWORK | {R.FINANCE_OFFICER},
     # ordering
@@ -155,6 +160,8 @@ def build_world() -> tuple[dict, dict]:
     alert = PriceAlert(council_id=council.id, listing_id=listing.id, agreed_pence=3500, new_public_pence=4500)
     community = factories.listing(None, council=council, status="submitted", kind="community")
     enquiry = factories.enquiry(listing, m.holder_user)
+    review = reviews.ask(m.holder_user, holder, "My needs have changed.")
+    note = notify(m.holder_user, "Your order was accepted", "Accepted.", "/", email=False)
     db.session.add_all([run, photo, item, alert])
     db.session.commit()
     plan = m.outcome.plan
@@ -165,7 +172,7 @@ def build_world() -> tuple[dict, dict]:
         "dispute_id": disputed.id, "enquiry_id": enquiry.id, "holder_id": holder.id, "item_id": item.id,
         "token": "not-a-real-token", "invoice_id": paid.id, "occurrence_id": line.occurrences[0].id, "line_id": line.id,
         "order_id": weekly.id, "name": "accessibility", "payment_id": payment.id, "plan_id": plan.id,
-        "outcome_id": plan.outcomes[0].id, "filename": "css/app.css",
+        "outcome_id": plan.outcomes[0].id, "filename": "css/app.css", "review_id": review.id, "note_id": note.id,
         # per endpoint, where the route wants another object than the usual one
         ("council_catalogue.moderate", "listing_id"): community.id,
         ("orders.new", "?"): f"?listing={listing.id}",

@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from ..budgets.models import DEPLOYMENT_OPTIONS, FUNDING_SCHEDULES
 from ..fields import DateField, PoundsField, options
-from .models import WRITERS
+from .models import REVIEW_REASON_MAX, WRITERS
 
 
 def parse_risks(text: str | None) -> list[dict]:
@@ -94,3 +94,20 @@ class DeploymentForm(FlaskForm):
                                validators=[Optional()])
     reason = TextAreaField("Why (optional)", widget=GovTextArea(), description="For example: while I am unwell.", validators=[Optional(), Length(max=1000)])
     submit = SubmitField("Change it", widget=GovSubmitInput())
+
+
+class ReviewRequestForm(FlaskForm):
+    reason = TextAreaField("What has changed, or what does the plan no longer cover?", widget=GovTextArea(),
+                           description="For example: my needs have changed since I left hospital, or the support in the plan "
+                                       "costs more than the money set aside. Your contact at the council will read this.",
+                           validators=[InputRequired("Say why you would like the plan looked at again"),
+                                       Length(max=REVIEW_REASON_MAX, message=f"Use {REVIEW_REASON_MAX:,} characters or fewer")])
+    submit = SubmitField("Ask for a review", widget=GovSubmitInput())
+
+
+class ReviewAnswerForm(FlaskForm):
+    answer = TextAreaField("Your answer (the person will read this)", widget=GovTextArea(),
+                           description="What happens next: for example, the date of a review meeting. Plain words, please.",
+                           validators=[InputRequired("Write your answer"),
+                                       Length(max=REVIEW_REASON_MAX, message=f"Use {REVIEW_REASON_MAX:,} characters or fewer")])
+    submit = SubmitField("Send the answer", widget=GovSubmitInput())

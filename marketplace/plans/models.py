@@ -124,3 +124,51 @@ class PlanOutcome(db.Model):
     categories: Mapped[list] = mapped_column(JSON, default=list)  # catalogue categories this outcome foresees
 
     plan: Mapped[SupportPlan] = relationship(back_populates="outcomes")
+
+
+REVIEW_STATUSES = {"waiting": "Waiting for an answer", "answered": "Answered"}
+REVIEW = StateMachine("plan_review", {
+    "waiting": {"answered"},
+    "answered": set(),
+}, initial=("waiting",), model="plan_review_requests", labels=REVIEW_STATUSES,
+    tones={"waiting": "yellow", "answered": "green"})
+REVIEW_REASON_MAX = 2000  # characters: the reason and the answer are bounded
+
+
+class PlanReviewRequest(Stateful, db.Model):
+    """The holder (or someone who writes the plan with them) asks the council to look at the plan
+    again. It waits on their named contact (else the council's care coordinators) until someone
+    at the council answers it; the answer is shown to the holder."""
+
+    __tablename__ = "plan_review_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("support_plans.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # see REVIEW
+    reason: Mapped[str] = mapped_column(Text)
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Who it waits on: the holder's named contact when they had one, else the council's care coordinators.
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    expected_by: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    holder = relationship("Holder")
+    council = relationship("Council")
+    plan = relationship("SupportPlan")
+    asked_by = relationship("User", foreign_keys=[asked_by_id])
+    contact = relationship("User", foreign_keys=[contact_id])
+    answered_by = relationship("User", foreign_keys=[answered_by_id])
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == "waiting"
+
+    @property
+    def waiting_on(self) -> str:
+        """Who it waits on, in words."""
+        return f"{self.contact.name}, your contact at the council" if self.contact else "a care coordinator at the council"

@@ -246,7 +246,7 @@ def _notify_staff(plan: SupportPlan) -> None:
 def timeline(holder) -> tuple[list[dict], dict | None]:
     """Every stage of the person's case, oldest first: when, what, who did it; then what it waits on now."""
     rows = db.session.scalars(db.select(Event).where(
-        Event.holder_id == holder.id, Event.object_type.in_(("support_plans", "budget_periods")))
+        Event.holder_id == holder.id, Event.object_type.in_(("support_plans", "budget_periods", "plan_review_requests")))
         .order_by(Event.occurred_at, Event.id)).all()
     labels = {
         "plan.draft": "Plan version {v} started", "plan.submitted": "Plan version {v} sent for a decision",
@@ -254,6 +254,7 @@ def timeline(holder) -> tuple[list[dict], dict | None]:
         "plan.refused": "Plan version {v} not approved", "plan.referred_to_panel": "Plan version {v} sent to the risk enablement panel",
         "plan.superseded": "Plan version {v} replaced", "budget.created": "Budget set up",
         "budget.deployment_switched": "Changed who holds the money",
+        "plan_review.waiting": "Review of the plan asked for", "plan_review.answered": "Request for a review answered",
     }
     steps = []
     for event in rows:

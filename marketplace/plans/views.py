@@ -18,9 +18,19 @@ from ..forms import ConfirmForm
 from ..holders.models import Holder
 from ..providers import service as providers
 from ..web import council_page, load
-from . import service
-from .forms import BudgetForm, DecisionForm, DeploymentForm, OutcomeForm, PlanForm, format_risks, parse_risks
-from .models import LEVEL_LABELS, WRITERS, PlanOutcome, SupportPlan
+from . import reviews, service
+from .forms import (
+    BudgetForm,
+    DecisionForm,
+    DeploymentForm,
+    OutcomeForm,
+    PlanForm,
+    ReviewAnswerForm,
+    ReviewRequestForm,
+    format_risks,
+    parse_risks,
+)
+from .models import LEVEL_LABELS, WRITERS, PlanOutcome, PlanReviewRequest, SupportPlan
 from .money import money_summary, statement_lines
 
 bp = Blueprint("plans", __name__)
@@ -51,8 +61,10 @@ def money(holder_id: int):
     summary = money_summary(budget) if budget else None
     plan = service.latest_plan(holder)
     steps, waiting = service.timeline(holder)
+    waits = ([waiting] if waiting else []) + reviews.waits(holder)
     return render_template("plans/money.html", holder=holder, budget=budget, summary=summary, plan=plan,
-                           approved=service.approved_plan(budget) if budget else None, steps=steps, waiting=waiting,
+                           approved=service.approved_plan(budget) if budget else None, steps=steps, waits=waits,
+                           review_requests=reviews.requests_of(holder),
                            reviews=budgets.review_dates(budget) if budget else [], title=f"Plan and money: {holder.name}",
                            confirm_form=ConfirmForm(), taxonomy=taxonomy, funding_schedules=FUNDING_SCHEDULES)
 
@@ -164,7 +176,7 @@ def workspace():
     council = council_page("council.plans")
     waiting = service.waiting_for_decision(council)
     return render_template("plans/workspace.html", council=council, waiting=waiting, levels=LEVEL_LABELS,
-                           title="Plans waiting for a decision", today=clock.today())
+                           reviews=reviews.waiting_in(council), title="Plans waiting for a decision", today=clock.today())
 
 
 @bp.route("/plans/<int:plan_id>/decide", methods=["GET", "POST"])
@@ -243,3 +255,44 @@ def statement(budget_id: int):
     budget = get_budget(budget_id)
     return render_template("plans/ledger.html", budget=budget, lines=statement_lines(budget),
                            balances=ledger.balances(budget.id), title=f"Money in and out: {budget.holder.name}")
+
+
+@bp.route("/holders/<int:holder_id>/plan-review", methods=["GET", "POST"])
+@login_required
+def ask_review(holder_id: int):
+    """Ask the council to look at the plan again, saying why."""
+    holder = load(Holder, holder_id, "holder.write_plan")
+    form = ReviewRequestForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            request_ = reviews.ask(current_user, holder, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            flash(f"Your request has gone to {request_.waiting_on}. They aim to answer by {request_.expected_by:%-d %B %Y}. "
+                  "You will see the answer on this page, and we will email you.", "success")
+            return redirect(url_for("plans.money", holder_id=holder.id, _anchor="review"))
+    return render_template("plans/ask_review.html", holder=holder, form=form, problem=problem, waiting=reviews.waiting_request(holder),
+                           contact=holder.named_contact, days=reviews.REVIEW_DAYS, title=f"Ask for a review of the plan: {holder.name}")
+
+
+@bp.route("/plan-reviews/<int:review_id>", methods=["GET", "POST"])
+@login_required
+def review(review_id: int):
+    """A request for a review, for the council's care staff to read and answer."""
+    request_ = load(PlanReviewRequest, review_id, "council.plans", via=lambda r: r.council)
+    form = ReviewAnswerForm()
+    problem = None
+    if request_.is_waiting and form.validate_on_submit():
+        try:
+            reviews.answer(current_user, request_, form.answer.data)
+        except DomainError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            flash(f"Answer sent to {request_.holder.name}.", "success")
+            return redirect(url_for("plans.workspace"))
+    return render_template("plans/review.html", review=request_, form=form, problem=problem, today=clock.today(),
+                           title=f"Request for a review: {request_.holder.name}")
