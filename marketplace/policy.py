@@ -212,6 +212,13 @@ def _order_provide(user, order) -> bool:
     return _works_for(user, order.organisation_id)
 
 
+@rule("order.delivery_contact")
+def _order_delivery_contact(user, order) -> bool:
+    """The home address and phone of the person an order is for: only to the provider holding the order
+    while it is placed or accepted (what they need to deliver it), never once it is over or refused."""
+    return order.status in ("placed", "accepted") and _works_for(user, order.organisation_id)
+
+
 @rule("order.confirm")
 def _order_confirm(user, order) -> bool:
     """Confirming or disputing delivery: the buyer, or whoever approves invoices for the holder."""

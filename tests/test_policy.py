@@ -84,6 +84,7 @@ TABLE = {
     ("community.moderate", "community"): {R.ADMINISTRATOR},
     ("order.view", "order"): CASEWORK | {R.FINANCE_OFFICER} | ORG_ROLES,
     ("order.provide", "order"): ORG_ROLES,
+    ("order.delivery_contact", "order"): ORG_ROLES,
     ("order.confirm", "order"): set(),
     ("order.approve", "order"): CASEWORK,
     ("order.change_schedule", "order"): ORG_ROLES,
@@ -330,7 +331,7 @@ def test_policy_for_a_delegate_outside_their_dates_allows_nothing(make, aldermoo
     ("view", {"order.view"}),
     ("order", {"order.view", "order.confirm", "order.change_schedule"}),
     ("approve_invoices", {"order.view", "order.confirm"}),
-    ("provider", {"order.view", "order.provide", "order.change_schedule"}),
+    ("provider", {"order.view", "order.provide", "order.change_schedule", "order.delivery_contact"}),
 ])
 def test_policy_for_the_buyers_side_and_the_provider_of_an_order(make, aldermoor, who, allowed):
     holder_user = make.user()

@@ -74,6 +74,10 @@ MOST_TIME_CHARACTERS = 60  # "What time?" in the buyer's words
 DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
 
 
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def is_weekly(schedule: dict | None) -> bool:
     """A line's ``schedule`` is weekly when it names days; a one-off line keeps only its date and time."""
     return bool(schedule and schedule.get("days"))
@@ -186,6 +190,10 @@ class Order(Stateful, db.Model):
     def total_pence(self) -> int:
         return sum(line.total_pence for line in self.lines)
 
+    @property
+    def when_text(self) -> str:
+        return "; ".join(line.when_text for line in self.lines)
+
 
 class OrderLine(Scheduled, db.Model):
     """What was bought, at the price fixed when ordering, for which plan outcome."""
@@ -219,6 +227,19 @@ class OrderLine(Scheduled, db.Model):
     @property
     def total_pence(self) -> int:
         return sum(o.amount_pence for o in self.occurrences if o.status not in ("cancelled",))
+
+    @property
+    def when_text(self) -> str:
+        """When it is wanted, in words: "Every week on Tuesdays, 17 November 2026 to 2 March 2027, mornings"
+        or "Once, on Tuesday 1 December 2026, 10am to 1pm"."""
+        dates = [o.on for o in self.occurrences]
+        if self.is_weekly:
+            text = f"Every week on {self.days_text}"
+            if dates:
+                text += f", {_long(dates[0])} to {_long(dates[-1])}"
+        else:
+            text = f"Once, on {dates[0]:%A} {_long(dates[0])}" if dates else "Once"
+        return f"{text}, {self.time_text}" if self.time_text else text
 
 
 class Occurrence(Stateful, db.Model):

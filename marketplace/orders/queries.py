@@ -9,9 +9,11 @@ from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
 from .. import clock
+from ..budgets import ledger
 from ..budgets.ledger import Balances
 from ..budgets.models import BudgetPeriod, LedgerEntry
 from ..extensions import db
+from ..plans.service import approved_plan
 from .models import Occurrence, Order
 
 UNCONFIRMED_AFTER = timedelta(days=14)
@@ -142,3 +144,36 @@ def _invoices_to_approve(holder_ids: list[int]) -> dict[int, int]:
     rows = db.session.execute(db.select(invoices.c.holder_id, func.count()).where(
         invoices.c.holder_id.in_(holder_ids), invoices.c.status == "issued").group_by(invoices.c.holder_id))
     return dict(rows.all())
+
+
+# --- what a coordinator sees before approving -------------------------------------------------------
+
+@dataclass
+class OutcomeMoneyLeft:
+    words: str
+    set_aside_pence: int  # for the plan year
+    left_pence: int  # to spend now, after this order's money is kept aside
+    this_order_pence: int
+
+
+@dataclass
+class ApprovalContext:
+    """The plan an order is for and the money left beside it, for the coordinator's decision."""
+
+    plan: object | None
+    outcomes: list[OutcomeMoneyLeft]
+    budget_left_pence: int
+    earmarked: bool
+
+
+def approval_context(order: Order) -> ApprovalContext:
+    balances = ledger.balances(order.budget_id)
+    plan = approved_plan(order.budget)
+    earmarked = order.budget.council.money_is_earmarked
+    this_order: dict[str | None, int] = {}
+    for line in order.lines:
+        this_order[line.outcome_key] = this_order.get(line.outcome_key, 0) + line.total_pence
+    outcomes = [OutcomeMoneyLeft(o.own_words, o.amount_pence, balances.pot(o.key).available if earmarked else balances.total.available,
+                                 this_order.get(o.key, 0))
+                for o in (plan.outcomes if plan is not None else [])]
+    return ApprovalContext(plan, outcomes, balances.total.available, earmarked)

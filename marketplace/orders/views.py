@@ -15,7 +15,7 @@ from ..extensions import db
 from ..fields import options
 from ..forms import ConfirmForm
 from ..holders import service as holders
-from ..holders.models import Holder
+from ..holders.models import CONTACT_CHANNELS, Holder
 from ..money import format_pence
 from ..policy import can, require
 from ..pricing.service import price_for
@@ -155,7 +155,7 @@ def show(order_id: int):
                            order_invoices=sorted(invoices, key=lambda i: i.id), reason_form=ReasonForm(),
                            delivery_form=DeliveryForm(), approval_form=ApprovalForm(), can_record=delivery.can_record,
                            amendments=amendments.open_amendments(order), may_decide=amendments.may_decide,
-                           proposable=proposable, title=f"Order {order.id}")
+                           proposable=proposable, contact_channels=CONTACT_CHANNELS, title=f"Order {order.id}")
 
 
 @bp.post("/orders/<int:order_id>/accept")
@@ -203,7 +203,8 @@ def approval(order_id: int):
         if problem is None:
             flash("Decision saved and the person told.", "success")
             return redirect(url_for("orders.council_queue"))
-    return render_template("orders/approval.html", order=order, form=form, problem=problem, title=f"Approve order {order.id}?")
+    return render_template("orders/approval.html", order=order, form=form, problem=problem, today=clock.today(),
+                           context=queries.approval_context(order), title=f"Approve order {order.id}?")
 
 
 @bp.route("/orders/<int:order_id>/cancel", methods=["GET", "POST"])
