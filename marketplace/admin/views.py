@@ -79,4 +79,5 @@ def events():
     rows = eventlog.search(council, page=page_number(), **filters)
     kept = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "page"])  # the filters, for the next page
     return render_template("admin/events.html", rows=rows, council=council, form=form, label=labels.label, kept=kept,
+                           object_label=labels.object_label,
                            title="Event log")

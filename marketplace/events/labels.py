@@ -153,3 +153,14 @@ def label(action: str, detail: dict | None = None) -> str:
 
 def kind_of(action: str) -> str:
     return action.split(".", 1)[0]
+
+
+OBJECTS = {"orders": "Order", "invoices": "Invoice", "payments": "Payment", "payment_runs": "Payment run",
+           "support_plans": "Plan", "listings": "Listing", "organisations": "Organisation", "occurrences": "Delivery",
+           "invoice_disputes": "Dispute", "holders": "Budget holder"}
+
+
+def object_label(object_type: str | None, object_id: int | None) -> str:
+    """"Order 12" for the things people look up by number; nothing for internal rows (ledger entries, sessions)."""
+    name = OBJECTS.get(object_type or "")
+    return f"{name} {object_id}" if name and object_id else ""

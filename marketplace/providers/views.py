@@ -61,7 +61,7 @@ def bank_details(organisation_id: int):
             current_user, organisation, account_name=form.account_name.data, sort_code=form.sort_code.data,
             account_number=form.account_number.data))
         if problem is None:
-            flash(f"Bank details saved: {organisation.bank_details.masked}. Your other admins have been told.", "success")
+            flash(f"Bank details saved: {organisation.bank_details.masked}. The change is recorded, and any other admins of {organisation.name} have been told.", "success")
             return redirect(url_for("providers.bank_details", organisation_id=organisation.id))
     return render_template("providers/bank_details.html", organisation=organisation, details=organisation.bank_details,
                            form=form, problem=problem, title=f"Bank details: {organisation.name}")
