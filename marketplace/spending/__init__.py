@@ -1,0 +1,1 @@
+"""Spending outside the marketplace, its receipts, and audit as a report."""

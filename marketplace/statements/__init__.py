@@ -1,0 +1,1 @@
+"""Monthly statements: what came in, what went out and what is left, fixed once issued."""

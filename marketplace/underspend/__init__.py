@@ -1,0 +1,1 @@
+"""Underspend under each council's rule: the position now, a forecast, warnings, and clawback only by decision."""
