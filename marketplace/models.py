@@ -11,3 +11,4 @@ from .mail import OutgoingEmail  # noqa: F401
 from .notifications import models as notifications_models  # noqa: F401
 from .orders import models as orders_models  # noqa: F401
 from .plans import models as plans_models  # noqa: F401
+from .statements import models as statements_models  # noqa: F401
