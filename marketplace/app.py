@@ -25,6 +25,7 @@ from .notifications import views as notification_views
 from .orders import views as order_views
 from .plans import views as plan_views
 from .providers import views as provider_views
+from .underspend import views as underspend_views
 
 ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (home_views.bp, account_views.bp, provider_views.bp, holder_views.bp, admin_views.bp, plan_views.bp,
@@ -75,6 +76,7 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     cli.init_app(app)
+    underspend_views.init_app(app)
     mail.init_app(app)
     catalogue_wiring.init_app(app)
     return app

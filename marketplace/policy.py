@@ -358,6 +358,13 @@ def _finance(user, council) -> bool:
     return _staff(user, council.id, R.FINANCE_OFFICER, R.ADMINISTRATOR)
 
 
+@rule("council.clawbacks")
+def _clawbacks(user, council) -> bool:
+    """Underspend proposals (the finance queue) and deciding them: taking money back is a decision for the
+    council's finance officers, never the holder's, a coordinator's, or a job's."""
+    return _staff(user, council.id, R.FINANCE_OFFICER)
+
+
 @rule("council.administer")
 def _administer(user, council) -> bool:
     return _staff(user, council.id, R.ADMINISTRATOR)

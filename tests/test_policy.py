@@ -69,6 +69,7 @@ TABLE = {
     ("council.reports", "council"): {R.COMMISSIONER, R.ADMINISTRATOR},
     ("council.plans", "council"): CASEWORK,
     ("council.finance", "council"): {R.FINANCE_OFFICER, R.ADMINISTRATOR},
+    ("council.clawbacks", "council"): {R.FINANCE_OFFICER},
     ("council.administer", "council"): {R.ADMINISTRATOR},
     ("council.events", "council"): {R.ADMINISTRATOR},
     ("council.agree_prices", "council"): {R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR},

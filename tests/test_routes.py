@@ -30,6 +30,7 @@ from marketplace.orders import amendments
 from marketplace.orders.models import BasketItem
 from marketplace.plans import reviews
 from marketplace.pricing.models import PriceAlert
+from marketplace.underspend.models import ClawbackProposal
 
 from . import factories
 from .billing.support import build_market
@@ -103,6 +104,7 @@ BY_ENDPOINT = {
     "council_catalogue.acknowledge": {R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR},
     "council_catalogue.end_price": {R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR},
     "council_catalogue.moderation": {R.ADMINISTRATOR}, "council_catalogue.moderate": {R.ADMINISTRATOR},
+    "underspend.queue": {R.FINANCE_OFFICER}, "underspend.decide": {R.FINANCE_OFFICER},  # clawback is finance's decision
     "admin.decide": {R.ADMINISTRATOR}, "admin.events": {R.ADMINISTRATOR}, "admin.organisations_index": {R.ADMINISTRATOR},
 }
 # Where a route's GET and POST differ: who may change the delegations, not only see them.
@@ -162,7 +164,11 @@ def build_world() -> tuple[dict, dict]:
     enquiry = factories.enquiry(listing, m.holder_user)
     review = reviews.ask(m.holder_user, holder, "My needs have changed.")
     note = notify(m.holder_user, "Your order was accepted", "Accepted.", "/", email=False)
-    db.session.add_all([run, photo, item, alert])
+    proposal = ClawbackProposal(budget_id=m.budget.id, holder_id=holder.id, council_id=council.id, kind="clawback",
+                                status="proposed", rule_kind="repay_above_weeks_of_payments", rule_text="A rule",
+                                period_key="cycle:2026-11-01", as_of=date(2026, 11, 16), held_pence=200_000,
+                                expected_pence=10_000, threshold_pence=154_000, excess_pence=46_000, proposed_pence=46_000)
+    db.session.add_all([run, photo, item, alert, proposal])
     db.session.commit()
     plan = m.outcome.plan
     return people, {
@@ -173,6 +179,7 @@ def build_world() -> tuple[dict, dict]:
         "token": "not-a-real-token", "invoice_id": paid.id, "occurrence_id": line.occurrences[0].id, "line_id": line.id,
         "order_id": weekly.id, "name": "accessibility", "payment_id": payment.id, "plan_id": plan.id,
         "outcome_id": plan.outcomes[0].id, "filename": "css/app.css", "review_id": review.id, "note_id": note.id,
+        "proposal_id": proposal.id,
         # per endpoint, where the route wants another object than the usual one
         ("council_catalogue.moderate", "listing_id"): community.id,
         ("orders.new", "?"): f"?listing={listing.id}",

@@ -27,6 +27,7 @@ KINDS = {
     "dispute": "Disputes",
     "payment": "Payments",
     "payment_run": "Payment runs",
+    "clawback": "Underspend and clawback",
 }
 
 LABELS = {
@@ -57,6 +58,12 @@ LABELS = {
     "plan_review.answered": "Review of a plan answered",
     "budget.created": "Budget set up",
     "budget.deployment_switched": "Changed how the budget is managed",
+    "budget.clawback": "Unspent money returned to the council",
+    "budget.payment_held_back": "Part of a payment held back",
+    "clawback.proposed": "Underspend proposed for a finance decision",
+    "clawback.approved": "Clawback approved",
+    "clawback.changed": "Clawback approved with a changed amount",
+    "clawback.rejected": "Clawback rejected",
     "ledger.funding": "Money received from the council",
     "ledger.contribution": "Own contribution added",
     "ledger.commitment": "Money promised to a provider",

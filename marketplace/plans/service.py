@@ -255,6 +255,8 @@ def timeline(holder) -> tuple[list[dict], dict | None]:
         "plan.superseded": "Plan version {v} replaced", "budget.created": "Budget set up",
         "budget.deployment_switched": "Changed who holds the money",
         "plan_review.waiting": "Review of the plan asked for", "plan_review.answered": "Request for a review answered",
+        "budget.clawback": "Unspent money returned to the council, by a finance officer's decision",
+        "budget.payment_held_back": "Part of the next payment held back, by a finance officer's decision",
     }
     steps = []
     for event in rows:

@@ -95,6 +95,11 @@ class ClawbackProposal(Stateful, db.Model):
         return PROPOSAL_KINDS.get(self.kind, self.kind)
 
     @property
+    def most_pence(self) -> int:
+        """The most a finance officer may decide: the money held above the rule (and, to hold back, the next payment)."""
+        return self.proposed_pence if self.kind == "hold_back" else self.excess_pence
+
+    @property
     def is_open(self) -> bool:
         return self.status == "proposed"
 
