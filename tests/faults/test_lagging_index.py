@@ -109,8 +109,8 @@ def test_a_community_group_paused_behind_the_index_is_not_offered_as_an_alternat
 
 
 def _alternatives(response) -> list[str]:
-    """The titles under "Free community groups near you" on a search page that found nothing."""
+    """The titles under "Free community groups serving SK4" on a search page that found nothing."""
     html = response.get_data(as_text=True)
-    assert "Free community groups near you" in html, page_text(response)[:600]
-    section = html.split("Free community groups near you", 1)[1].split("</ul>", 1)[0]
+    assert "Free community groups serving SK4" in html, page_text(response)[:600]
+    section = html.split("Free community groups serving SK4", 1)[1].split("</ul>", 1)[0]
     return [unescape(title) for title in re.findall(r'href="/catalogue/listings/\d+">([^<]*)</a>', section)]
