@@ -25,6 +25,8 @@ from .notifications import views as notification_views
 from .orders import views as order_views
 from .plans import views as plan_views
 from .providers import views as provider_views
+from .statements import views as statement_views
+from .statements.cli import statements_cli
 from .underspend import views as underspend_views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +77,9 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     web.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.register_blueprint(statement_views.bp)
     cli.init_app(app)
+    app.cli.add_command(statements_cli)
     underspend_views.init_app(app)
     mail.init_app(app)
     catalogue_wiring.init_app(app)

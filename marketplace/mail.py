@@ -76,6 +76,12 @@ def send(to: str, subject: str, body: str) -> OutgoingEmail:
     return message
 
 
+def send_later() -> None:
+    """Leave the email queued in this transaction for ``flask mail send`` instead of delivering some of it
+    right after the commit: for batch jobs that queue thousands (monthly statements)."""
+    db.session.info.pop(_QUEUED, None)
+
+
 def deliver_due(limit: int = 100) -> tuple[int, int]:
     """Deliver up to ``limit`` messages that are due; returns (sent, failed this time)."""
     sent = failed = 0

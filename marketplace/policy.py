@@ -331,6 +331,13 @@ def _caseload(user, _target=None) -> bool:
     return any(g.role == R.BROKER for g in user.grants)
 
 
+@rule("statements.caseload")
+def _statements_caseload(user, _target=None) -> bool:
+    """A broker's or representative's (a budget manager's) summary of the statements of everyone whose
+    account they look after (each statement is still asked of ``holder.view``)."""
+    return any(g.role in (R.BROKER, R.REPRESENTATIVE) for g in user.grants)
+
+
 @rule("council.staff_area")
 def _staff_area(user, council) -> bool:
     return _staff(user, council.id, *R.COUNCIL_STAFF)
@@ -463,5 +470,5 @@ def _account_own(user, _target=None) -> bool:
     return True
 
 
-_UNTARGETED = {"caseload.view", "account.own"}
+_UNTARGETED = {"caseload.view", "account.own", "statements.caseload"}
 _TARGETED = {a for a in _RULES if a not in _UNTARGETED}

@@ -64,6 +64,7 @@ TABLE = {
     ("plan.decide", "plan"): CASEWORK,
     ("holder.create", "council"): CASEWORK | {R.BROKER},
     ("caseload.view", "none"): {R.BROKER},
+    ("statements.caseload", "none"): {R.BROKER, R.REPRESENTATIVE},
     ("council.staff_area", "council"): set(R.COUNCIL_STAFF),
     ("council.holders", "council"): CASEWORK | {R.FINANCE_OFFICER},  # never commissioners: no identities
     ("council.reports", "council"): {R.COMMISSIONER, R.ADMINISTRATOR},

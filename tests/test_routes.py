@@ -30,6 +30,8 @@ from marketplace.orders import amendments
 from marketplace.orders.models import BasketItem
 from marketplace.plans import reviews
 from marketplace.pricing.models import PriceAlert
+from marketplace.statements import service as statements
+from marketplace.statements.models import Statement
 from marketplace.underspend.models import ClawbackProposal
 
 from . import factories
@@ -73,6 +75,9 @@ BY_ENDPOINT = {
     "notifications.open_": {R.HOLDER},  # this world's notification is the holder's own: 404 for everyone else
     "plans.deployment": {R.HOLDER, R.FINANCE_OFFICER} | CASEWORK,
     "plans.new_budget": CASEWORK | {R.FINANCE_OFFICER},
+    # monthly statements: whoever sees the account; the summary for those who look after people's accounts
+    "statements.for_holder": HOLDER_VIEWERS, "statements.show": HOLDER_VIEWERS, "statements.pdf": HOLDER_VIEWERS,
+    "statements.csv": HOLDER_VIEWERS, "statements.caseload": {R.REPRESENTATIVE, R.BROKER},
     # ordering
     "orders.new": HOLDER_SIDE, "orders.basket": HOLDER_SIDE, "orders.checkout": HOLDER_SIDE, "orders.cancel": HOLDER_SIDE,
     "orders.confirm": HOLDER_SIDE, "orders.dispute": HOLDER_SIDE,
@@ -164,6 +169,8 @@ def build_world() -> tuple[dict, dict]:
     enquiry = factories.enquiry(listing, m.holder_user)
     review = reviews.ask(m.holder_user, holder, "My needs have changed.")
     note = notify(m.holder_user, "Your order was accepted", "Accepted.", "/", email=False)
+    statements.generate_for([m.budget.id], date(2026, 10, 1))  # October's statement (empty: the world is made in November)
+    statement = db.session.scalar(db.select(Statement).filter_by(budget_id=m.budget.id))
     proposal = ClawbackProposal(budget_id=m.budget.id, holder_id=holder.id, council_id=council.id, kind="clawback",
                                 status="proposed", rule_kind="repay_above_weeks_of_payments", rule_text="A rule",
                                 period_key="cycle:2026-11-01", as_of=date(2026, 11, 16), held_pence=200_000,
@@ -179,6 +186,7 @@ def build_world() -> tuple[dict, dict]:
         "token": "not-a-real-token", "invoice_id": paid.id, "occurrence_id": line.occurrences[0].id, "line_id": line.id,
         "order_id": weekly.id, "name": "accessibility", "payment_id": payment.id, "plan_id": plan.id,
         "outcome_id": plan.outcomes[0].id, "filename": "css/app.css", "review_id": review.id, "note_id": note.id,
+        "statement_id": statement.id,
         "proposal_id": proposal.id,
         # per endpoint, where the route wants another object than the usual one
         ("council_catalogue.moderate", "listing_id"): community.id,
