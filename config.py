@@ -102,6 +102,7 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    RECEIPT_MAX_BYTES = 5 * 1024 * 1024  # a receipt photo or PDF (marketplace.spending.uploads)
     PROXY_FIX = _bool("PROXY_FIX")
 
 

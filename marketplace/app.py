@@ -25,13 +25,14 @@ from .notifications import views as notification_views
 from .orders import views as order_views
 from .plans import views as plan_views
 from .providers import views as provider_views
+from .spending import views as spending_views
 from .statements import views as statement_views
 from .statements.cli import statements_cli
 from .underspend import views as underspend_views
 
 ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (home_views.bp, account_views.bp, provider_views.bp, holder_views.bp, admin_views.bp, plan_views.bp,
-              order_views.bp, notification_views.bp, billing_views.bp, billing_webhooks.bp)
+              order_views.bp, notification_views.bp, billing_views.bp, billing_webhooks.bp, spending_views.bp)
 
 
 def create_app(test_config: dict | None = None, env: str | None = None) -> Flask:

@@ -470,5 +470,19 @@ def _account_own(user, _target=None) -> bool:
     return True
 
 
+# --- spending outside the marketplace, receipts and audit ------------------------------
+
+@rule("receipt.view")
+def _receipt_view(user, purchase) -> bool:
+    """A receipt is seen by whoever may see the holder's account (their council's case and finance staff too)."""
+    return _holder_view(user, purchase.holder)
+
+
+@rule("council.audit")
+def _council_audit(user, council) -> bool:
+    """Audit reports (a holder's, asked of their council) and the quarterly return: case and finance staff."""
+    return _staff(user, council.id, *_CASEWORK, R.FINANCE_OFFICER)
+
+
 _UNTARGETED = {"caseload.view", "account.own", "statements.caseload"}
 _TARGETED = {a for a in _RULES if a not in _UNTARGETED}

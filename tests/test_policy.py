@@ -24,6 +24,7 @@ from marketplace.holders.models import Delegation, Holder
 from marketplace.orders.models import Enquiry, Order
 from marketplace.plans.models import SupportPlan
 from marketplace.providers.models import Organisation, OrganisationApproval
+from marketplace.spending.models import OutsidePurchase
 
 from . import factories
 from .conftest import Database, make_app
@@ -49,6 +50,7 @@ CASEWORK = {R.CARE_COORDINATOR, R.TEAM_MANAGER, R.ADMINISTRATOR}
 #   invoice      - that organisation's invoice for the order, paid by the council (a council-managed budget)
 #   dp_invoice   - the same, paid by the holder from a direct payment
 #   dispute      - a dispute on an invoice the council pays
+#   purchase     - that holder's purchase made outside the marketplace
 #   none         - no object
 TABLE = {
     ("holder.view", "holder"): CASEWORK | {R.FINANCE_OFFICER},
@@ -110,6 +112,8 @@ TABLE = {
     ("council.see_agreed_prices", "council"): set(R.ALL) - ORG_ROLES,  # everyone the council funds or employs
     ("organisation.orders", "organisation"): ORG_ROLES,
     ("organisation.finance", "organisation"): ORG_ROLES,
+    ("receipt.view", "purchase"): CASEWORK | {R.FINANCE_OFFICER},
+    ("council.audit", "council"): CASEWORK | {R.FINANCE_OFFICER},
     ("account.own", "none"): set(R.ALL),
 }
 ROWS = [(role, action, kind, role in allowed) for (action, kind), allowed in TABLE.items() for role in R.ALL]
@@ -167,8 +171,19 @@ def build_world() -> dict:
             "dp_invoice": (Invoice, factories.bare_invoice(order, payer_kind="holder").id),
             "dispute": (InvoiceDispute, dispute.id),
             "enquiry": (Enquiry, factories.enquiry(listing, factories.user()).id),
+            "purchase": (OutsidePurchase, _purchase(holder, holder_user).id),
         },
     }
+
+
+def _purchase(holder, by) -> OutsidePurchase:
+    """A purchase row only: the policy asks about its holder (tests/spending records real ones)."""
+    budget = factories.budget(holder)
+    purchase = OutsidePurchase(holder_id=holder.id, budget_id=budget.id, council_id=holder.council_id, description="Bus pass",
+                               bought_on=budget.starts_on, amount_pence=100, receipt_needed=True, recorded_by_id=by.id)
+    db.session.add(purchase)
+    db.session.commit()
+    return purchase
 
 
 @pytest.fixture(scope="module")

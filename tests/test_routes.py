@@ -30,6 +30,7 @@ from marketplace.orders import amendments
 from marketplace.orders.models import BasketItem
 from marketplace.plans import reviews
 from marketplace.pricing.models import PriceAlert
+from marketplace.spending import service as spending
 from marketplace.statements import service as statements
 from marketplace.statements.models import Statement
 from marketplace.underspend.models import ClawbackProposal
@@ -97,6 +98,10 @@ BY_ENDPOINT = {
     "billing.council_payments": {R.FINANCE_OFFICER, R.ADMINISTRATOR}, "billing.run_csv": {R.FINANCE_OFFICER, R.ADMINISTRATOR},
     "billing.run_paid": {R.FINANCE_OFFICER, R.ADMINISTRATOR},
     "billing.connect_stripe": ORG - {R.PROVIDER_STAFF},
+    # spending outside the marketplace (this world's holder has a direct payment) and audit
+    "spending.record": HOLDER_SIDE, "spending.for_holder": HOLDER_VIEWERS, "spending.receipt": HOLDER_VIEWERS,
+    "spending.council_audit": CASEWORK | {R.FINANCE_OFFICER}, "spending.holder_audit": CASEWORK | {R.FINANCE_OFFICER},
+    "spending.quarterly_return": CASEWORK | {R.FINANCE_OFFICER},
     # the provider portal
     **{f"portal.{name}": ORG for name in ("index", "add_event", "add_photo", "archive", "confirm", "delete_photo",
                                           "edit_listing", "new_listing", "preview", "prices", "set_status")},
@@ -159,6 +164,8 @@ def build_world() -> tuple[dict, dict]:
                                       schedule={"days": ["mon"], "starts_on": "2026-11-23", "ends_on": "2027-01-25"})
     line = weekly.lines[0]
     change = amendments.propose(m.provider_user, line, date(2026, 12, 1), ["tue"], 1)
+    bought = spending.record_purchase(m.holder_user, holder, description="Bus pass", bought_on=date(2026, 11, 2),
+                                      amount_pence=100, outcome_key=m.outcome.key, receipt=_png())
     run = PaymentRun(council_id=council.id, payer_kind="council", created_by_id=staff[R.FINANCE_OFFICER].id,
                      status="exported")
     photo = ListingPhoto(listing_id=listing.id, content_type="image/png", data=_png(), alt_text="A garden", width=4, height=4)
@@ -188,6 +195,7 @@ def build_world() -> tuple[dict, dict]:
         "outcome_id": plan.outcomes[0].id, "filename": "css/app.css", "review_id": review.id, "note_id": note.id,
         "statement_id": statement.id,
         "proposal_id": proposal.id,
+        "purchase_id": bought.id,
         # per endpoint, where the route wants another object than the usual one
         ("council_catalogue.moderate", "listing_id"): community.id,
         ("orders.new", "?"): f"?listing={listing.id}",

@@ -236,9 +236,11 @@ def adjust(budget, amount: int, *, pot: str | None = None, actor=None, memo: str
     return _add(budget, "adjustment", amount, pot=pot, outcome_key=outcome_key, actor=actor, memo=memo)
 
 
-def external_spend(budget, amount: int, *, outcome_key: str | None, actor=None, memo: str | None = None) -> LedgerEntry:
-    """A direct-payment holder's purchase made outside the marketplace (e.g. a gym paid in cash)."""
+def external_spend(budget, amount: int, *, outcome_key: str | None, actor=None, memo: str | None = None,
+                   cause=None) -> LedgerEntry:
+    """A direct-payment holder's purchase made outside the marketplace (e.g. a gym paid in cash);
+    ``cause`` is the purchase as recorded (marketplace.spending)."""
     lock_budget(budget)
     pot = _pot_for(budget, outcome_key)
     _require_available(budget, balances(budget.id), pot, amount, "record this spending")
-    return _add(budget, "external_spend", amount, pot=pot, outcome_key=outcome_key, actor=actor, memo=memo)
+    return _add(budget, "external_spend", amount, pot=pot, outcome_key=outcome_key, actor=actor, cause=cause, memo=memo)
