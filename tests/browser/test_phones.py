@@ -116,8 +116,8 @@ def test_the_menu_offers_each_role_only_its_own_pages(app, page):
     expected = {
         "provider": ["Home", "Find support", "Your listings", "Orders", "Questions", "Invoices"],
         "community": ["Home", "Find support", "Your listings", "Questions"],
-        "coordinator": ["Home", "Find support", "Approvals", "Plans", "Budget holders"],
-        "finance": ["Home", "Find support", "Budget holders", "Payments", "Underspend", "Prices"],
+        "coordinator": ["Home", "Find support", "Approvals", "Plans", "Budget holders", "Audit"],
+        "finance": ["Home", "Find support", "Budget holders", "Audit", "Payments", "Underspend", "Prices"],
         "commissioner": ["Home", "Find support", "Prices"],
     }
     for who, names in expected.items():
