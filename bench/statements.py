@@ -58,8 +58,7 @@ def database_url(work: Path) -> tuple[str, str | None]:
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     with sqlalchemy.create_engine(url).begin() as conn:
         conn.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in url else "?"
-    return f"{url}{sep}options=-csearch_path%3D{schema}", schema
+    return url, schema  # the schema goes in the engine's connect_args: the app's own "options" would replace the URL's
 
 
 def drop_schema(schema: str) -> None:
@@ -206,7 +205,7 @@ def main() -> int:
     from marketplace import clock
     from marketplace.app import create_app
     from marketplace.extensions import db
-    app = create_app()
+    app = create_app({"SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}}} if schema else None)
     app.logger.setLevel(logging.WARNING)
     logging.getLogger().setLevel(logging.WARNING)
     status = 0
