@@ -18,10 +18,11 @@ import importlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Callable, Iterable
 
 from flask import current_app
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from .. import clock, mail
@@ -157,15 +158,19 @@ def generate_for(budget_ids: Iterable[int], month: date, *, through_entry_id: in
                    else openings.get(budget.id, {}))
         statement_draft = draft(opening, entries.get(budget.id, []), month_start=start,
                                 earmarked=budget.council.money_is_earmarked, words=words.get(budget.id, {}), details=details)
-        statement = Statement(budget_id=budget.id, holder_id=budget.holder_id, council_id=budget.council_id, month=start,
-                              through_entry_id=through, underspend_sentence=underspend_sentence(budget, end),
-                              issued_at=issued_at, **statement_draft.figures)
-        made.append((budget, statement, statement_draft))
-    db.session.add_all([s for _b, s, _d in made])
-    db.session.flush()
+        row = dict(budget_id=budget.id, holder_id=budget.holder_id, council_id=budget.council_id, month=start,
+                   through_entry_id=through, underspend_sentence=underspend_sentence(budget, end), issued_at=issued_at,
+                   **statement_draft.figures)
+        made.append((budget, row, statement_draft))
+    # Core inserts: one executemany a table per chunk (the ORM would insert row by row on SQLite to read back ids).
+    db.session.execute(Statement.__table__.insert(), [row for _b, row, _d in made])
+    ids = dict(db.session.execute(select(Statement.budget_id, Statement.id)
+                                  .where(Statement.budget_id.in_([b.id for b in todo]), Statement.month == start)).all())
+    for _budget, row, _draft in made:
+        row["id"] = ids[row["budget_id"]]
     _write_lines(made)
-    for budget, statement, _draft in made:
-        _tell(budget, statement)
+    for budget, row, _draft in made:
+        _tell(budget, SimpleNamespace(**row))
     mail.send_later()  # thousands of emails: the mail job sends them, not this one after each chunk
     db.session.commit()
     result.issued += len(made)
@@ -240,19 +245,19 @@ def _outcome_words(budget_ids: list[int]) -> dict[int, dict[str, str]]:
 def _write_lines(made) -> None:
     lines, pots = [], []
     for _budget, statement, statement_draft in made:
-        lines += [dict(statement_id=statement.id, position=i, section=l.section, kind=l.kind, label=l.label, provider=l.provider,
+        lines += [dict(statement_id=statement["id"], position=i, section=l.section, kind=l.kind, label=l.label, provider=l.provider,
                        category=l.category, outcome=(l.outcome or None) and l.outcome[:300], dated_on=l.dated_on,
                        amount_pence=l.amount) for i, l in enumerate(statement_draft.lines)]
-        pots += [dict(statement_id=statement.id, position=i, pot=p.pot, label=p.label[:300], opening_pence=p.opening,
+        pots += [dict(statement_id=statement["id"], position=i, pot=p.pot, label=p.label[:300], opening_pence=p.opening,
                       money_in_pence=p.money_in, money_out_pence=p.money_out, closing_pence=p.closing,
                       committed_pence=p.committed) for i, p in enumerate(statement_draft.pots)]
     if lines:
-        db.session.execute(insert(StatementLine), lines)
+        db.session.execute(StatementLine.__table__.insert(), lines)
     if pots:
-        db.session.execute(insert(StatementPot), pots)
+        db.session.execute(StatementPot.__table__.insert(), pots)
 
 
-def _tell(budget: BudgetPeriod, statement: Statement) -> None:
+def _tell(budget: BudgetPeriod, statement) -> None:
     """The holder and everyone they let see their account are told, in the product and by email."""
     holder = budget.holder
     what = (f"Money in {format_pence(statement.money_in_pence)}, money out {format_pence(statement.money_out_pence)}, "
