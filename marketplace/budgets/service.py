@@ -42,11 +42,13 @@ def create_budget(actor, holder, *, starts_on: date, ends_on: date, indicative_b
 
 
 def current_budget(holder, on: date | None = None) -> BudgetPeriod | None:
+    """The budget in force on ``on`` (else the latest); of two starting the same day, the first made
+    (PostgreSQL returns ties in any order)."""
     on = on or clock.today()
     return db.session.scalar(db.select(BudgetPeriod).where(
         BudgetPeriod.holder_id == holder.id, BudgetPeriod.starts_on <= on, BudgetPeriod.ends_on >= on)
-        .order_by(BudgetPeriod.starts_on.desc())) or db.session.scalar(
-        db.select(BudgetPeriod).filter_by(holder_id=holder.id).order_by(BudgetPeriod.starts_on.desc()))
+        .order_by(BudgetPeriod.starts_on.desc(), BudgetPeriod.id)) or db.session.scalar(
+        db.select(BudgetPeriod).filter_by(holder_id=holder.id).order_by(BudgetPeriod.starts_on.desc(), BudgetPeriod.id))
 
 
 # --- funding ---------------------------------------------------------------------

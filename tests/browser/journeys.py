@@ -31,9 +31,16 @@ class Journey:
         page.wait_for_load_state()
         assert urlparse(page.url).path != "/sign-in", f"{email} could not sign in"
 
+    def follow(self, locator) -> None:
+        """Click a link or a button that loads a page, and wait for that page (a check straight after a
+        click could otherwise look at the page being left, or at none)."""
+        with self.page.expect_navigation():
+            locator.click()
+
     def check(self) -> None:
         """The page the journey is on meets the bar."""
         page = self.page
+        page.wait_for_load_state()
         path = urlparse(page.url).path
         assert page.locator("h1").count() == 1, f"{path}: {page.locator('h1').count()} h1 elements"
         title = page.title()

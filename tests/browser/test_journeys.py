@@ -61,13 +61,13 @@ def _order(journey, listing_id, quantity, *, check=True):
     page.goto(f"/catalogue/listings/{listing_id}")
     if check:
         journey.check()
-    page.get_by_role("button", name="Order this").click()
+    journey.follow(page.get_by_role("button", name="Order this"))
     if check:
         journey.check()
     page.get_by_label("How many?").fill(str(quantity))
     page.get_by_label(OUTING).check()
     page.get_by_label("Once", exact=True).check()
-    page.get_by_role("button", name="Add to basket").click()
+    journey.follow(page.get_by_role("button", name="Add to basket"))
 
 
 def _money_left(page, holder_id) -> str:
@@ -85,7 +85,7 @@ def test_a_holder_orders_within_the_plan_and_sees_the_money_left_drop(journey, m
     _order(journey, market["sessions"], 2)
     expect(page.get_by_role("heading", level=1)).to_have_text("Basket")
     journey.check()
-    page.get_by_role("button", name="Place order").click()
+    journey.follow(page.get_by_role("button", name="Place order"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Order placed")
     journey.check()
 
@@ -208,7 +208,7 @@ def test_a_coordinator_approves_an_order_and_a_plan(journey, waiting_for_cath):
 
     page.goto("/council/orders")
     journey.check()
-    page.get_by_role("link", name=re.compile(f"order {waiting_for_cath['order']}")).click()
+    journey.follow(page.get_by_role("link", name=re.compile(f"order {waiting_for_cath['order']}")))
     journey.check()
     page.get_by_label(re.compile(r"^\s*Approve")).check()
     page.get_by_role("button", name="Save decision").click()
@@ -217,7 +217,7 @@ def test_a_coordinator_approves_an_order_and_a_plan(journey, waiting_for_cath):
 
     page.goto("/council/plans")
     journey.check()
-    page.get_by_role("link", name=re.compile("Ola Other")).first.click()
+    journey.follow(page.get_by_role("link", name=re.compile("Ola Other")).first)
     journey.check()
     page.goto(f"/plans/{waiting_for_cath['plan']}/decide")
     journey.check()
@@ -245,14 +245,14 @@ def test_a_new_provider_registers_is_approved_and_publishes_a_listing(journey, c
     page.get_by_label("Your name").fill("Hana Hill")
     page.get_by_label("Your email address").fill("hana@example.com")
     page.get_by_label("Choose a password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Register").click()
+    journey.follow(page.get_by_role("button", name="Register"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     journey.check()
 
     journey.sign_in("ada@example.com")
     page.goto("/admin/organisations")
     journey.check()
-    page.get_by_role("link", name="Hilltop Support").click()
+    journey.follow(page.get_by_role("link", name="Hilltop Support"))
     journey.check()
     page.get_by_label(re.compile(r"^\s*Approve")).check()
     page.get_by_role("button", name="Save decision").click()
@@ -260,7 +260,7 @@ def test_a_new_provider_registers_is_approved_and_publishes_a_listing(journey, c
     journey.sign_in("hana@example.com")
     page.goto("/provider")
     journey.check()
-    page.get_by_role("button", name="Add a listing").click()
+    journey.follow(page.get_by_role("button", name="Add a listing"))
     journey.check()
     page.get_by_label("Title").fill("Help with shopping")
     page.get_by_label("Summary in one sentence").fill("We go shopping with you, or for you.")
@@ -268,7 +268,7 @@ def test_a_new_provider_registers_is_approved_and_publishes_a_listing(journey, c
     page.get_by_label("Price in pounds").fill("18")
     page.get_by_label("Areas you cover").fill("SK1, SK2")
     page.get_by_role("checkbox", name=re.compile("home", re.I)).first.check()
-    page.get_by_role("button", name="Save").click()
+    journey.follow(page.get_by_role("button", name="Save"))
     journey.check()
     page.get_by_role("button", name=re.compile("Publish")).first.click()
     expect(page.locator(".govuk-notification-banner").first).to_contain_text("Published")
@@ -298,14 +298,14 @@ def test_a_provider_accepts_and_records_a_timesheet_the_holder_confirms_and_pays
     journey.sign_in(placed_order["provider"])
     page.goto("/provider/orders")
     journey.check()
-    page.locator(f"a[href='/orders/{placed_order['order']}']").first.click()
+    journey.follow(page.locator(f"a[href='/orders/{placed_order['order']}']").first)
     journey.check()
     page.get_by_role("button", name=re.compile("Accept")).click()
     expect(page.locator("main")).to_contain_text("ccepted")
     page.get_by_text("Record delivery", exact=False).first.click()  # opens the details
     page.get_by_label("Hours or number actually delivered (for a timesheet)").fill("1")
     page.get_by_label("Delivery note (optional)").fill("Went to the park and the library.")
-    page.get_by_role("button", name="Record delivery").click()
+    journey.follow(page.get_by_role("button", name="Record delivery"))
     expect(page.locator("main")).to_contain_text("Went to the park and the library.")
     journey.check()
 
@@ -321,7 +321,7 @@ def test_a_provider_accepts_and_records_a_timesheet_the_holder_confirms_and_pays
         invoice_id = db.session.scalar(db.select(Invoice.id).filter_by(order_id=placed_order["order"]))
     page.goto(f"/holders/{_holder_id(app, placed_order['order'])}/invoices")
     journey.check()
-    page.locator(f"a[href='/invoices/{invoice_id}']").first.click()
+    journey.follow(page.locator(f"a[href='/invoices/{invoice_id}']").first)
     journey.check()
     if page.get_by_role("button", name="Approve the invoice").count():
         page.get_by_role("button", name="Approve the invoice").click()
@@ -336,7 +336,7 @@ def test_a_provider_accepts_and_records_a_timesheet_the_holder_confirms_and_pays
     page.get_by_label("Day").fill("16")
     page.get_by_label("Month").fill("11")
     page.get_by_label("Year").fill("2026")
-    page.get_by_role("button", name="Record payment").click()
+    journey.follow(page.get_by_role("button", name="Record payment"))
     expect(page.locator("main")).to_contain_text("Paid")
     journey.check()
 
@@ -369,7 +369,7 @@ def test_finance_makes_a_payment_run_and_downloads_the_bank_file(journey, invoic
     journey.check()
     page.goto("/council/payments")
     journey.check()
-    page.get_by_role("button", name="Make a payment run of approved council invoices").click()
+    journey.follow(page.get_by_role("button", name="Make a payment run of approved council invoices"))
     journey.check()
     link = page.get_by_role("link", name=re.compile("Download the bank file")).first
     with page.expect_download() as download:
