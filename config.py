@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", ROOT / "instance"))
@@ -176,9 +177,13 @@ def engine_options(uri: str, config) -> dict:
             "keepalives_interval": 2,
             "keepalives_count": 3,
         }
-        # Server settings ride in libpq's "options"; any given there come later, so they win.
+        # Server settings ride in libpq's "options": ours first, then any in the URL (?options=...), then
+        # any given, so theirs win. connect_args replace the URL's own, so the URL's are carried over here.
         server = f"-c statement_timeout={round(config['DATABASE_STATEMENT_TIMEOUT'] * 1000)}"
-        options["connect_args"] = {**defaults, **given, "options": " ".join(filter(None, [server, given.get("options")]))}
+        in_url = make_url(uri).query.get("options")
+        in_url = " ".join(in_url) if isinstance(in_url, tuple) else in_url
+        options["connect_args"] = {**defaults, **given,
+                                   "options": " ".join(filter(None, [server, in_url, given.get("options")]))}
     elif uri.startswith("sqlite"):
         options["connect_args"] = {"timeout": config["DATABASE_BUSY_TIMEOUT"], **given}
     return options
