@@ -121,6 +121,15 @@ def app(database, tmp_path_factory):
         db.engine.dispose()
 
 
+def empty_tables(app) -> None:
+    """Delete every row, children first: what each test leaves is gone before the next."""
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
 @pytest.fixture(autouse=True)
 def _clean(request):
     """After each test: empty every table, reset rate limits, the clock and the outbox."""
@@ -129,11 +138,8 @@ def _clean(request):
         return
     app = request.getfixturevalue("app")
     clock.set_source(None)
+    empty_tables(app)
     with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
         limiter.reset()
         app.extensions["mail_outbox"] = []
         get_index(app.config["SEARCH_INDEX_DIR"]).clear()

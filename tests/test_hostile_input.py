@@ -21,14 +21,13 @@ from wtforms.fields.core import UnboundField
 import catalogue
 import marketplace
 from marketplace import clock
-from marketplace.accounts import roles as R
 from marketplace.extensions import db
 from marketplace.fields import PoundsField, QuantityField
 from marketplace.web import AppRequest, TypedText
 
 from . import factories
 from .billing.support import build_market
-from .conftest import Database, make_app
+from .conftest import Database, empty_tables, make_app
 from .test_routes import ANON, ROLES, build_world, routes, url_for_route
 
 NOW = datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc)
@@ -157,14 +156,6 @@ def hostile_app(tmp_path_factory):
     database.drop()
 
 
-def _empty(app) -> None:
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-
-
 def _victims_world() -> dict:
     """Someone in another council with a plan, an order and an invoice: the ids to attack."""
     theirs = build_market(council="birchley")
@@ -218,7 +209,7 @@ def _problems(response, where: str) -> list[str]:
 @pytest.mark.parametrize("role", AS)
 def test_hostile_input_on_every_route_and_form_field(hostile_app, role):
     app = hostile_app
-    _empty(app)
+    empty_tables(app)
     with clock.frozen(NOW), app.app_context():
         people, args = build_world()
         victim = _victims_world()
@@ -256,7 +247,7 @@ def test_hostile_input_on_every_route_and_form_field(hostile_app, role):
         assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
         changed = _changed(before, _snapshot(victim))
         assert not changed, "the other council's data changed:\n" + "\n".join(changed)
-    _empty(app)
+    empty_tables(app)
 
 
 def test_the_test_finds_the_forms_and_their_dates_and_numbers():

@@ -37,7 +37,7 @@ from marketplace.underspend.models import ClawbackProposal
 
 from . import factories
 from .billing.support import build_market
-from .conftest import Database, make_app
+from .conftest import Database, empty_tables, make_app
 
 ANON = "anonymous"
 ROLES = (*R.ALL, ANON)
@@ -246,17 +246,9 @@ def routes_app(tmp_path_factory):
     database.drop()
 
 
-def _empty(app) -> None:
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-
-
 def walk(app, role: str) -> dict[tuple[str, str], str]:
     """Every route as ``role``: (endpoint, method) -> "in" or "out"."""
-    _empty(app)
+    empty_tables(app)
     found = {}
     with clock.frozen(NOW), app.app_context():
         people, args = build_world()
@@ -269,7 +261,7 @@ def walk(app, role: str) -> dict[tuple[str, str], str]:
             url = url_for_route(app, endpoint, rule, args)
             response = client.open(url, method=method)
             found[(endpoint, method)] = outcome(response)
-    _empty(app)
+    empty_tables(app)
     return found
 
 

@@ -3,7 +3,6 @@ change they tell of, so a worker that dies right after an order's money is commi
 message; a mail server that is down delays email, never loses it."""
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 
 import pytest
@@ -19,14 +18,13 @@ from marketplace.orders.models import Order
 from ..orders.conftest import *  # noqa: F403  (the small market the ordering tests use)
 from ..orders.conftest import NOW
 from ..orders.support import add_to_basket_page, checkout_page, key, orders_of, read
+from .proxy import free_port
 
 
 @pytest.fixture
 def unused_port() -> int:
     """A port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_port()
 
 
 class WorkerKilled(RuntimeError):
