@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from statistics import NormalDist
 
 from catalogue import demo as catalogue_demo
 from catalogue.indexing import rebuild
 
-from . import clock
+from . import clock, demo_money
 from .accounts import roles as R
 from .accounts import service as accounts
 from .accounts.models import User
@@ -31,6 +31,8 @@ from .plans.funding import fund_until
 from .plans.models import PLAN, PlanOutcome, SupportPlan
 from .providers import service as providers
 from .providers.models import APPROVAL, BankDetails, Organisation
+from .statements import service as statements
+from .underspend import service as underspend
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_COUNCIL = "aldermoor"
@@ -140,12 +142,31 @@ def load(echo=print) -> dict:
     rebuild()
     posted = fund_until(clock.today())
     echo(f"Posted {posted} funding entries due up to {clock.today():%d %B %Y}.")
+    _money_so_far(holders, councils, users, echo)
     echo(f"Loaded {len(councils)} councils, {listing_count} catalogue listings and {len(holders)} budget holders in {councils[DEMO_COUNCIL].name}.")
     echo(f"Every demo account's password is: {DEMO_PASSWORD}")
     for email, name, role, _ in DEMO_USERS:
         echo(f"  {R.LABELS[role]:<32} {email}")
     echo(f"  {'Provider awaiting approval':<32} pending@example.com")
     return {role: user.email for role, user in users.items()}
+
+
+def _money_so_far(holders, councils, users, echo) -> None:
+    """A year's spending so far, then what the monthly jobs would have done by today: last month's
+    statements and the underspend check (both safe to run again)."""
+    others = db.session.scalars(db.select(Holder).where(Holder.council_id != councils[DEMO_COUNCIL].id)
+                                .order_by(Holder.id)).all()
+    budgets = [b for h in holders + others
+               for b in db.session.scalars(db.select(BudgetPeriod).filter_by(holder_id=h.id, starts_on=PLAN_YEAR[0]))]
+    written = demo_money.spend_a_year(budgets, users[R.CARE_COORDINATOR])
+    db.session.commit()
+    echo(f"Recorded {written} purchases and payments made since {PLAN_YEAR[0]:%-d %B %Y}.")
+    last_month = (clock.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    if PLAN_YEAR[0] <= last_month:
+        issued = statements.generate_month(last_month)
+        echo(f"Issued {issued.issued} statements for {last_month:%B %Y}.")
+    checked = underspend.check(clock.today())
+    echo(f"Underspend check: {checked.warned} holders warned, {checked.proposed} proposals for finance to decide.")
 
 
 def _user(email: str, name: str) -> User:

@@ -182,3 +182,40 @@ def test_the_demo_representative_acts_for_the_demo_holder(loaded):
     rep = accounts.find_by_email("representative@example.com")
     holder = db.session.scalar(db.select(Holder).join(Holder.user).where(User.email == "holder@example.com"))
     assert any(d.delegate_id == rep.id and d.is_active() for d in holder.delegations)
+
+
+def test_the_demo_holders_have_spent_most_of_their_money_and_a_few_are_over_their_councils_rule(loaded):
+    """Demo spending (marketplace/demo_money.py): every budget with an approved plan has spent this year,
+    no pot is below zero and every balance equals a replay of its entries; about one holder in fifteen
+    underspends, so finance has a few real proposals rather than one for every holder."""
+    from marketplace.budgets import ledger
+    from marketplace.budgets.models import LedgerEntry
+    from marketplace.plans.models import SupportPlan
+    from marketplace.underspend.models import ClawbackProposal
+
+    from .ledger_replay import replay
+
+    planned = set(db.session.scalars(db.select(SupportPlan.budget_id).filter_by(status="approved")))
+    spent = set(db.session.scalars(db.select(LedgerEntry.budget_id).where(
+        LedgerEntry.kind.in_(("payment", "external_spend"))).distinct()))
+    assert planned and planned <= spent
+    for budget_id in planned:
+        balances = ledger.balances(budget_id)
+        assert balances == replay(ledger.entries_for(budget_id))
+        assert all(pot.available >= 0 for pot in balances.pots.values()), budget_id
+    proposals = db.session.scalar(db.select(db.func.count(ClawbackProposal.id)))
+    assert 1 <= proposals <= len(planned) // 10, proposals
+
+
+def test_the_demo_has_last_months_statements_for_everyone_with_a_plan(loaded):
+    from datetime import timedelta
+
+    from marketplace import clock
+    from marketplace.plans.models import SupportPlan
+    from marketplace.statements.models import Statement
+
+    last_month = (clock.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    if not demo.PLAN_YEAR[0] <= last_month <= demo.PLAN_YEAR[1]:
+        pytest.skip("last month was outside the demo's plan year")
+    issued = set(db.session.scalars(db.select(Statement.budget_id).filter_by(month=last_month)))
+    assert issued >= set(db.session.scalars(db.select(SupportPlan.budget_id).filter_by(status="approved")))
