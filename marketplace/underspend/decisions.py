@@ -42,10 +42,9 @@ def _memo(proposal: ClawbackProposal, reason: str) -> str:
     return f"Unspent money returned to the council: {reason}"[:300]
 
 
-def decide(actor, proposal: ClawbackProposal, decision: str, *, reason: str, amount_pence: int | None = None) -> ClawbackProposal:
-    """Record a finance officer's decision. Raises NotAllowed, DomainError (or InvalidTransition)."""
-    if not can(actor, "council.clawbacks", proposal.council):
-        raise NotAllowed("Only a finance officer of the council can decide this.")
+def validated(proposal: ClawbackProposal, decision: str, *, reason: str, amount_pence: int | None = None) -> tuple[str, int | None, str]:
+    """(the state it moves to, the amount taken back or None, the reason) for a decision that may be
+    made, or DomainError saying what is wrong; the confirmation page shows this before anything moves."""
     if decision not in DECISIONS:
         raise DomainError("Choose whether to approve, change the amount or reject.")
     reason = (reason or "").strip()
@@ -53,9 +52,6 @@ def decide(actor, proposal: ClawbackProposal, decision: str, *, reason: str, amo
         raise DomainError("Give a reason for the decision: the person will read it.")
     if len(reason) > REASON_MAX:
         raise DomainError(f"Keep the reason to {REASON_MAX:,} characters.")
-    budget = proposal.budget
-    ledger.lock_budget(budget)
-    db.session.refresh(proposal)
     target = DECISIONS[decision]
     CLAWBACK.check(proposal, target)
     if decision == "change":
@@ -66,6 +62,17 @@ def decide(actor, proposal: ClawbackProposal, decision: str, *, reason: str, amo
                               + ("the money held above the rule when this was proposed." if proposal.kind == "clawback"
                                  else "no more than the money held above the rule, nor than the next payment."))
     amount = None if decision == "reject" else (amount_pence if decision == "change" else proposal.proposed_pence)
+    return target, amount, reason
+
+
+def decide(actor, proposal: ClawbackProposal, decision: str, *, reason: str, amount_pence: int | None = None) -> ClawbackProposal:
+    """Record a finance officer's decision. Raises NotAllowed, DomainError (or InvalidTransition)."""
+    if not can(actor, "council.clawbacks", proposal.council):
+        raise NotAllowed("Only a finance officer of the council can decide this.")
+    budget = proposal.budget
+    ledger.lock_budget(budget)
+    db.session.refresh(proposal)
+    target, amount, reason = validated(proposal, decision, reason=reason, amount_pence=amount_pence)
     entries = []
     if amount:
         for pot, share in _shares(budget, amount):

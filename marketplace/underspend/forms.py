@@ -20,3 +20,7 @@ class DecisionForm(FlaskForm):
     reason = TextAreaField("Your reason (the person and anyone helping them will read it)", widget=GovTextArea(),
                            validators=[InputRequired("Give a reason for the decision"), Length(max=REASON_MAX)])
     submit = SubmitField("Record the decision", widget=GovSubmitInput())
+
+    @property
+    def decision_label(self) -> str:
+        return next(c.label for c in self.decision.choices if c.value == self.decision.data)

@@ -1,7 +1,7 @@
 """The finance queue of underspend proposals and the decision page; the wiring of the area into the app."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..web import attempt, council_page, load
@@ -32,6 +32,14 @@ def decide(proposal_id: int):
         amount = form.amount.pence if form.decision.data == "change" else None
         if form.decision.data == "change" and amount is None:
             problem = "Enter the different amount, in pounds."
+        elif request.form.get("confirmed") == "no":
+            pass  # back to the form, with what they entered
+        elif request.form.get("confirmed") != "yes":  # nothing moves until the officer has seen what it will do
+            checked, problem = attempt(lambda: decisions.validated(proposal, form.decision.data, reason=form.reason.data,
+                                                                   amount_pence=amount))
+            if problem is None:
+                return render_template("underspend/confirm.html", proposal=proposal, form=form, amount=checked[1],
+                                       title=f"Check your decision on underspend {proposal.id}")
         else:
             _done, problem = attempt(lambda: decisions.decide(current_user, proposal, form.decision.data,
                                                               reason=form.reason.data, amount_pence=amount))

@@ -132,7 +132,14 @@ def test_finance_sees_the_queue_and_decides_on_the_page(proposed, app):
     assert "Enter the different amount" in page_text(no_amount)
     bad = browser.submit(f"/council/underspend/{proposal.id}", {"decision": "change", "amount": "lots", "reason": "x"})
     assert bad.status_code == 200
-    done = browser.submit(f"/council/underspend/{proposal.id}", {"decision": "change", "amount": "120", "reason": "Keep £40."})
+    check = browser.submit(f"/council/underspend/{proposal.id}", {"decision": "change", "amount": "120", "reason": "Keep £40."})
+    assert check.status_code == 200 and "Check your decision" in page_text(check) and clawed_back(c.budget) == []
+    assert "Yes, take back £120.00" in page_text(check)
+    again = browser.submit(f"/council/underspend/{proposal.id}", {"decision": "change", "amount": "120", "reason": "Keep £40.",
+                                                                  "confirmed": "no"})
+    assert "Record the decision" in page_text(again) and clawed_back(c.budget) == []
+    done = browser.submit(f"/council/underspend/{proposal.id}", {"decision": "change", "amount": "120", "reason": "Keep £40.",
+                                                                 "confirmed": "yes"})
     assert done.status_code == 302
     db.session.expire_all()
     assert [e.amount_pence for e in clawed_back(c.budget)] == [12_000]
