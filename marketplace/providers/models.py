@@ -3,9 +3,9 @@ community groups) and each council's approval of them. The whole application nee
 they live below the catalogue: orders, billing and accounts use them without importing it."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -50,7 +50,12 @@ class Organisation(db.Model):
     languages: Mapped[list] = mapped_column(JSON, default=list)
     accessibility: Mapped[str | None] = mapped_column(Text, nullable=True)
     cqc_location_id: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # The CQC's latest overall rating, its inspection date and page: written only by the import from the
+    # CQC's care directory (marketplace/providers/cqc.py), matched on the location id the provider gave.
     cqc_rating: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    cqc_checked_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    cqc_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    cqc_imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # "per_delivery": an invoice as soon as each delivery is confirmed; "monthly": one per order and month.
     invoicing: Mapped[str] = mapped_column(String(20), default="per_delivery", server_default="per_delivery")
     stripe_account_id: Mapped[str | None] = mapped_column(String(60), nullable=True)  # Stripe Connect
