@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from marketplace import clock, taxonomy
 from marketplace.extensions import db
 from marketplace.pricing.models import CouncilPrice
+from marketplace.providers import cqc
 from marketplace.providers import service as providers
 from marketplace.providers.models import APPROVAL, Organisation, OrganisationApproval
 
@@ -200,8 +201,7 @@ def _org(name, kind, councils, n) -> Organisation:
     organisation.areas_served = districts
     organisation.languages = ["en"] + (["ur", "pa"] if n % 4 == 0 else []) + (["pl"] if n % 5 == 1 else [])
     if kind == "provider" and n % 3 == 0:
-        organisation.cqc_location_id = f"1-{100000000 + n * 7919}"
-        organisation.cqc_rating = ["Good", "Outstanding", "Good", "Requires improvement"][n % 4]
+        organisation.cqc_location_id = f"1-{100000000 + n * 7919}"  # its rating comes from the CQC import, in load()
     for council in councils:
         if organisation.approval_in(council.id) is None:
             APPROVAL.move(providers.apply_to(None, organisation, council), "approved")
@@ -320,6 +320,10 @@ def load(councils: dict, owners: dict) -> int:
                                               end_time="12:00", repeats=repeats))
     _attach_demo_owners(owners)
     _agreed_rates(councils["aldermoor"])
+    # The regulated providers' CQC ratings arrive as real ones do: through the import of the CQC's directory.
+    regulated = db.session.scalars(db.select(Organisation).where(Organisation.cqc_location_id.is_not(None))
+                                   .order_by(Organisation.id)).all()
+    cqc.import_directory(cqc.demo_directory(regulated).encode(), commit=False)
     db.session.flush()
     return db.session.scalar(db.select(db.func.count(Listing.id)))
 

@@ -154,11 +154,11 @@ class OrganisationProfileForm(FlaskForm):
                                validators=[Optional(), Length(max=500)])
     languages = SelectMultipleField("Languages", widget=GovCheckboxesInput(), choices=options(list(LANGUAGES.items())), validators=[Optional()])
     accessibility = TextAreaField("Accessibility (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
+    # No rating field: the CQC's rating is imported from its care directory, matched on this id.
     cqc_location_id = StringField("CQC location ID (if you provide regulated care)", widget=GovTextInput(),
-                                  description="Like 1-123456789.", validators=[Optional(), Length(max=20)])
-    cqc_rating = SelectField("Current CQC rating", widget=GovSelect(), validators=[Optional()],
-                             choices=options([("", "Not rated or not regulated"), ("Outstanding", "Outstanding"), ("Good", "Good"),
-                                      ("Requires improvement", "Requires improvement"), ("Inadequate", "Inadequate")]))
+                                  description="Like 1-123456789. Your CQC rating and the date of the CQC's latest check are "
+                                              "taken from the CQC's care directory using this ID, so you do not enter them.",
+                                  validators=[Optional(), Length(max=20)])
     submit = SubmitField("Save profile", widget=GovSubmitInput())
 
 

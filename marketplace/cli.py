@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from . import demo
 from .billing.cli import billing_cli
 from .plans.cli import budgets_cli
+from .providers.cli import providers_cli
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -21,3 +22,4 @@ def init_app(app) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(budgets_cli)
     app.cli.add_command(billing_cli)
+    app.cli.add_command(providers_cli)

@@ -75,6 +75,7 @@ TABLE = {
     ("council.clawbacks", "council"): {R.FINANCE_OFFICER},
     ("council.administer", "council"): {R.ADMINISTRATOR},
     ("council.events", "council"): {R.ADMINISTRATOR},
+    ("cqc.import", "none"): {R.ADMINISTRATOR},  # any council's administrators: the directory covers every council
     ("council.agree_prices", "council"): {R.COMMISSIONER, R.FINANCE_OFFICER, R.ADMINISTRATOR},
     ("council.moderate", "council"): {R.ADMINISTRATOR},
     ("organisation.manage", "organisation"): {R.PROVIDER_ADMIN, R.PERSONAL_ASSISTANT, R.COMMUNITY_GROUP},

@@ -116,6 +116,7 @@ BY_ENDPOINT = {
     "council_catalogue.moderation": {R.ADMINISTRATOR}, "council_catalogue.moderate": {R.ADMINISTRATOR},
     "underspend.queue": {R.FINANCE_OFFICER}, "underspend.decide": {R.FINANCE_OFFICER},  # clawback is finance's decision
     "admin.decide": {R.ADMINISTRATOR}, "admin.events": {R.ADMINISTRATOR}, "admin.organisations_index": {R.ADMINISTRATOR},
+    "admin.cqc_import": {R.ADMINISTRATOR},
 }
 # Where a route's GET and POST differ: who may change the delegations, not only see them.
 BY_METHOD = {("holders.delegations", "GET"): HOLDER_VIEWERS, ("holders.delegations", "POST"): {R.HOLDER} | CASEWORK}

@@ -1,18 +1,30 @@
-"""Council administration: deciding on organisations, reading the event log."""
+"""Council administration: deciding on organisations, reading the event log, importing the CQC's ratings."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from .. import policy
 from ..events import labels
 from ..events.labels import KINDS
+from ..extensions import csrf
 from ..fields import DateField, options, strip_whitespace
+from ..providers import cqc
 from ..providers import service as providers
 from ..providers.models import OrganisationApproval
 from ..web import attempt, council_page, load, page_number
@@ -81,3 +93,32 @@ def events():
     return render_template("admin/events.html", rows=rows, council=council, form=form, label=labels.label, kept=kept,
                            object_label=labels.object_label,
                            title="Event log")
+
+
+REPORT_ROWS = 100  # of each kind of row the import page lists; the rest are counted (the directory covers all England)
+
+
+class CqcImportForm(FlaskForm):
+    directory = FileField("The CQC's care directory", widget=GovFileInput(),
+                          validators=[FileRequired("Choose the CSV file of the CQC's care directory"),
+                                      FileAllowed(["csv"], "The file must be a CSV file, like the CQC's care directory")])
+    submit = SubmitField("Import ratings", widget=GovSubmitInput())
+
+
+@bp.route("/cqc", methods=["GET", "POST"])
+@csrf.exempt  # the app-wide check would read the upload under the usual 8 MB limit: this view raises it, then checks
+@login_required
+def cqc_import():
+    """Upload the CQC's monthly care directory; the page shows what was matched and what needs a look."""
+    if not policy.can(current_user, "cqc.import"):  # asked of no object: any council's administrators
+        abort(403)
+    request.max_content_length = cqc.MAX_BYTES + 1024 * 1024  # the file, and room for the rest of the form
+    if request.method == "POST" and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
+    form = CqcImportForm()
+    result, problem = None, None
+    if form.validate_on_submit():
+        result, problem = attempt(lambda: cqc.import_directory(form.directory.data.stream))
+    return render_template("admin/cqc.html", form=form, result=result, problem=problem, shown=REPORT_ROWS,
+                           max_mb=cqc.MAX_BYTES // (1024 * 1024), title="Import CQC ratings")
+

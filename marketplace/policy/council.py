@@ -69,6 +69,13 @@ def _events(user, council) -> bool:
     return _staff(user, council.id, R.ADMINISTRATOR)
 
 
+@rule("cqc.import")
+def _cqc_import(user, _target=None) -> bool:
+    """The CQC's care directory covers organisations in every council, so any council's administrator may
+    import it. Asked without a target (see the view)."""
+    return any(g.role == R.ADMINISTRATOR and g.council_id is not None for g in user.grants)
+
+
 # --- organisations -------------------------------------------------------------
 
 @rule("organisation.manage")

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..notifications.service import notify_all
 from ..policy import can
 from ..taxonomy import normalise_district
+from .cqc import normalise_id
 from .models import APPROVAL, ORGANISATION_KINDS, Organisation, OrganisationApproval
 
 # The role a registering person gets, by kind of organisation.
@@ -107,8 +108,8 @@ def organisations_of(user, action: str = "organisation.view_private") -> list[Or
     return [organisation for organisation in found if can(user, action, organisation)]
 
 
-PROFILE_FIELDS = ("summary", "description", "email", "phone", "website", "address", "accessibility", "cqc_location_id",
-                  "cqc_rating")
+# Not the CQC rating: that comes only from the CQC's care directory (cqc.py), never from the provider.
+PROFILE_FIELDS = ("summary", "description", "email", "phone", "website", "address", "accessibility", "cqc_location_id")
 
 
 def update_profile(actor, organisation: Organisation, *, name: str, areas_served: list[str], languages: list[str],
@@ -122,9 +123,13 @@ def update_profile(actor, organisation: Organisation, *, name: str, areas_served
     if None in districts:
         raise DomainError("Enter areas as the first part of postcodes, like SK1, SK2")
     organisation.name = name.strip()
+    location_id = organisation.cqc_location_id
     for key in PROFILE_FIELDS:
         if key in fields:
             setattr(organisation, key, (fields[key] or "").strip() or None)
+    if normalise_id(organisation.cqc_location_id) != normalise_id(location_id):
+        # A rating belongs to the location it was imported for: a new id waits for the next import.
+        organisation.cqc_rating = organisation.cqc_checked_on = organisation.cqc_url = organisation.cqc_imported_at = None
     organisation.areas_served = list(dict.fromkeys(districts))
     organisation.languages = list(languages or [])
     events.record("organisation.profile_changed", actor=actor, obj=organisation)

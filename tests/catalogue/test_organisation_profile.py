@@ -14,7 +14,7 @@ def test_the_admin_saves_the_profile_with_tidy_areas(make, browser):
     browser.sign_in(admin.email)
     response = browser.submit(f"/provider/organisations/{organisation.id}/profile",
                               {"name": " Greenfingers Ltd ", "summary": "Gardens", "areas_served": "sk4, SK5 2AB, sk4",
-                               "languages": ["en", "pl"], "cqc_rating": ""})
+                               "languages": ["en", "pl"]})
     assert response.status_code == 302
     profile = page_text(browser.get(f"/catalogue/organisations/{organisation.id}"))
     assert "Greenfingers Ltd" in profile and "SK4, SK5" in profile and "Polish" in profile
