@@ -5,9 +5,8 @@ It imports no domain area's services, so every area's views can use it.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import re
+from typing import Callable
 
 from flask import Request, abort, current_app, g, request, session
 from flask_login import current_user

@@ -17,7 +17,6 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from ..fields import DateField, options, strip_whitespace
 from .models import CONTACT_CHANNELS, RIGHT_LABELS
 
-
 POSTCODE_DISTRICT = Regexp(r"^\s*[A-Za-z]{1,2}[0-9][0-9A-Za-z]?\s*$", message="Enter the first part of a postcode, like SK4")
 
 

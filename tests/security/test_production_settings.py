@@ -9,7 +9,6 @@ from marketplace.app import create_app
 from marketplace.extensions import db
 
 from ..billing.support import fresh, read
-from ..plans.support import date_fields
 
 GOOD_KEY = "0f9c2b7e4d1a8c6b3e5f7a9d2c4b6e8f1a3c5e7b9d0f2a4c"
 
