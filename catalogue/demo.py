@@ -264,8 +264,7 @@ def load(councils: dict, owners: dict) -> int:
                 days=["mon", "tue", "wed", "thu", "fri"] + (["sat"] if k % 2 else []), times="9am to 5pm",
                 accessibility_features=[["step_free", "accessible_toilet"], ["hearing_loop"], ["quiet_space", "easy_read"], []][k % 4],
                 languages=organisation.languages, published_at=published_at - timedelta(days=n + k),
-                last_confirmed_at=confirmed, rating_average=3.5 + ((n + k) % 4) / 2 if (n + k) % 3 else None,
-                rating_count=(n + k) % 9 if (n + k) % 3 else 0,
+                last_confirmed_at=confirmed,
             )
     # Personal assistants and peer brokers, listed as people.
     for n, (first, last) in enumerate(PA_PEOPLE + PEER_BROKERS):

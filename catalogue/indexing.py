@@ -27,13 +27,13 @@ from marketplace.extensions import db
 from marketplace.pricing.models import CouncilPrice
 from marketplace.providers.models import Organisation, OrganisationApproval
 
-from .models import CommunityEvent, Listing, PersonProfile, SearchChange
+from .models import CommunityEvent, Listing, PersonProfile, RatingSummary, SearchChange
 from .search import document_for, get_index
 from .search.engine import IndexBusy
 
 log = logging.getLogger(__name__)
 
-_CHILD_TYPES = (CouncilPrice, PersonProfile, CommunityEvent)
+_CHILD_TYPES = (CouncilPrice, PersonProfile, CommunityEvent, RatingSummary)
 _NOTED = "catalogue_search_noted"
 BATCH = 2000  # outbox rows applied in one index commit
 AFTER_COMMIT_WAIT = 0.5  # seconds a request waits for the writer lock before leaving its change to later

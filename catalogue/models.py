@@ -15,6 +15,8 @@ from marketplace.states import Stateful, StateMachine
 from marketplace.taxonomy import PRICE_UNITS  # noqa: F401  (listings are priced in these units)
 from marketplace.types import UTCDateTime
 
+from .rating import rating_rank
+
 DELIVERY_MODES = {"home": "At your home", "venue": "At a venue", "online": "Online"}
 ACCESSIBILITY_FEATURES = {
     "step_free": "Step-free access", "accessible_toilet": "Accessible toilet", "hearing_loop": "Hearing loop",
@@ -80,8 +82,6 @@ class Listing(Stateful, db.Model):
     status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     suggested_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     suggested_by_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
-    rating_average: Mapped[float | None] = mapped_column(nullable=True)
-    rating_count: Mapped[int] = mapped_column(Integer, default=0)
     last_confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     stale_reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -94,6 +94,7 @@ class Listing(Stateful, db.Model):
     person: Mapped["PersonProfile | None"] = relationship(back_populates="listing", uselist=False)
     events: Mapped[list["CommunityEvent"]] = relationship(back_populates="listing", order_by="CommunityEvent.starts_on")
     photos: Mapped[list["ListingPhoto"]] = relationship(back_populates="listing", order_by="ListingPhoto.id")
+    rating: Mapped["RatingSummary | None"] = relationship(back_populates="listing", uselist=False, lazy="selectin")
 
     @property
     def is_free(self) -> bool:
@@ -128,6 +129,29 @@ class Listing(Stateful, db.Model):
         if council_id is None:
             return None
         return next((p for p in self.council_prices if p.council_id == council_id and p.ended_at is None), None)
+
+
+class RatingSummary(db.Model):
+    """What buyers' published reviews of one listing add up to, kept by ``marketplace.ratings`` in the
+    same transaction as the review it changed (so search and pages never count a hidden review).
+    Derived data: ``flask ratings recount`` rebuilds every row from the reviews."""
+
+    __tablename__ = "listing_ratings"
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)  # the sum of the scores
+    distribution: Mapped[list] = mapped_column(JSON, default=lambda: [0, 0, 0, 0, 0])  # how many gave 1, 2, 3, 4, 5
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+
+    listing: Mapped[Listing] = relationship(back_populates="rating")
+
+    @property
+    def average(self) -> float | None:
+        return self.total / self.count if self.count else None
+
+    @property
+    def rank(self) -> float:
+        return rating_rank(self.count, self.total)
 
 
 class PersonProfile(db.Model):

@@ -77,6 +77,9 @@ def _pence_arg(name: str) -> tuple[int | None, str | None]:
     return pence, None
 
 
+MIN_STARS = ("2", "3", "4")  # "2 stars or more" ... "4 stars or more": buyers' average rating
+
+
 def build_request(council: Council | None, area: str | None) -> tuple[SearchRequest, list[str]]:
     problems = []
     price_min, problem = _pence_arg("price_min")
@@ -88,18 +91,20 @@ def build_request(council: Council | None, area: str | None) -> tuple[SearchRequ
                "languages": set(LANGUAGES), "days": set(DAYS), "kinds": set(LISTING_KINDS)}
     values = {attr: [v for v in request.args.getlist(param) if v in allowed[attr]] for param, attr in FILTER_PARAMS.items()}
     sort = request.args.get("sort", "relevance")
+    stars = request.args.get("rating", "")
     priced_by = pricing_council(council)
     req = SearchRequest(
         text=request.args.get("q", "")[:200], council_slug=council.slug if council else None, area=area,
         price_council_slug=priced_by.slug if priced_by else None,
         price_min_pence=price_min, price_max_pence=price_max, free_only=request.args.get("free") == "1",
+        min_stars=int(stars) if stars in MIN_STARS else None,
         sort=sort if sort in SORTS else "relevance", page=page_number(last=500), **values,
     )
     return req, problems
 
 
 def _is_search() -> bool:
-    return any(k in request.args for k in ("q", "area", *FILTER_PARAMS, "price_min", "price_max", "free"))
+    return any(k in request.args for k in ("q", "area", *FILTER_PARAMS, "price_min", "price_max", "free", "rating"))
 
 
 def _search_limit() -> str:

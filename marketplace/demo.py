@@ -9,15 +9,18 @@ gets the median exactly and the spread is tuned until the mean matches.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from statistics import NormalDist
 
+from flask import current_app
+
 from catalogue import demo as catalogue_demo
 from catalogue.indexing import rebuild
 
-from . import clock, demo_money
+from . import clock, demo_money, demo_ratings
 from .accounts import roles as R
 from .accounts import service as accounts
 from .accounts.models import User
@@ -97,7 +100,19 @@ def stockport_budgets_pounds(count: int | None = None) -> list[int]:
 
 
 def load(echo=print) -> dict:
-    """Create or update all demo data; returns the demo users' emails by role."""
+    """Create or update all demo data; returns the demo users' emails by role. The emails loading sends
+    (hundreds: statements, invitations to rate, warnings) are not printed: the console mail backend logs
+    each one, which would bury the accounts and password this prints at the end."""
+    logger = current_app.logger
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        return _load(echo)
+    finally:
+        logger.setLevel(level)
+
+
+def _load(echo) -> dict:
     councils = {c.slug: c for c in upsert_councils()}
     users = {}
     for email, name, role, slugs in DEMO_USERS:
@@ -152,8 +167,8 @@ def load(echo=print) -> dict:
 
 
 def _money_so_far(holders, councils, users, echo) -> None:
-    """A year's spending so far, then what the monthly jobs would have done by today: last month's
-    statements and the underspend check (both safe to run again)."""
+    """A year's spending so far and some support bought and rated here, then what the monthly jobs would
+    have done by today: last month's statements and the underspend check (both safe to run again)."""
     others = db.session.scalars(db.select(Holder).where(Holder.council_id != councils[DEMO_COUNCIL].id)
                                 .order_by(Holder.id)).all()
     budgets = [b for h in holders + others
@@ -161,6 +176,7 @@ def _money_so_far(holders, councils, users, echo) -> None:
     written = demo_money.spend_a_year(budgets, users[R.CARE_COORDINATOR])
     db.session.commit()
     echo(f"Recorded {written} purchases and payments made since {PLAN_YEAR[0]:%-d %B %Y}.")
+    demo_ratings.buy_and_rate(holders, councils[DEMO_COUNCIL], users, echo)
     last_month = (clock.today().replace(day=1) - timedelta(days=1)).replace(day=1)
     if PLAN_YEAR[0] <= last_month:
         issued = statements.generate_month(last_month)

@@ -100,10 +100,7 @@ def _spend_month(budget, plan, option, day, came_in, share, receipt, actor) -> i
         wanted = [(o, total * o.amount_pence // whole) for o in outcomes]
     written = 0
     for position, (outcome, amount) in enumerate(wanted):
-        pot = outcome.key if budget.council.money_is_earmarked else None
-        available = ledger.balances(budget.id)
-        amount = min(amount, available.pot(pot).available, available.total.available)
-        if amount <= 0:
+        if amount <= 0:  # never more than came in: each month spends a share (< 1) of that month's income
             continue
         what = f"{WHAT[position % len(WHAT)][option]}, {day:%B %Y}"
         if option == "direct_payment":

@@ -11,6 +11,7 @@ from .mail import OutgoingEmail  # noqa: F401
 from .notifications import models as notifications_models  # noqa: F401
 from .orders import models as orders_models  # noqa: F401
 from .plans import models as plans_models  # noqa: F401
+from .ratings import models as ratings_models  # noqa: F401
 from .spending import models as spending_models  # noqa: F401
 from .statements import models as statements_models  # noqa: F401
 from .underspend import models as underspend_models  # noqa: F401

@@ -72,12 +72,14 @@ def organisation(*, name: str | None = None, kind: str = "provider", approved_in
 
 def listing(organisation=None, *, title: str | None = None, category: str = "other", status: str = "published",
             areas=("SK4",), delivery_modes=("home",), price_pence: int | None = 2000, summary: str | None = None,
-            council=None, commit: bool = True, **fields):
+            council=None, commit: bool = True, scores=(), **fields):
     """A listing made through the ORM and committed (the commit writes it to the search index).
 
     ``organisation`` None with ``council`` set makes a council-owned community resource.
     Published listings get ``published_at`` and ``last_confirmed_at`` from the clock unless given.
     ``commit=False`` only flushes, so a whole catalogue can be indexed by one commit.
+    ``scores``: buyers' scores (1 to 5) for its rating summary, written as ``ratings.service.recount``
+    would from that many published reviews (tests/ratings make real reviews).
     """
     from catalogue.models import Listing
     from marketplace import clock
@@ -95,6 +97,11 @@ def listing(organisation=None, *, title: str | None = None, category: str = "oth
                    status=status, areas=list(areas), delivery_modes=list(delivery_modes), price_pence=price_pence,
                    **fields)
     db.session.add(made)
+    if scores:
+        from catalogue.models import RatingSummary
+
+        made.rating = RatingSummary(count=len(scores), total=sum(scores),
+                                    distribution=[list(scores).count(score) for score in range(1, 6)])
     if commit:
         db.session.commit()
     else:

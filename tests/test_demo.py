@@ -219,3 +219,21 @@ def test_the_demo_has_last_months_statements_for_everyone_with_a_plan(loaded):
         pytest.skip("last month was outside the demo's plan year")
     issued = set(db.session.scalars(db.select(Statement.budget_id).filter_by(month=last_month)))
     assert issued >= set(db.session.scalars(db.select(SupportPlan.budget_id).filter_by(status="approved")))
+
+
+def test_the_demo_ratings_come_from_delivered_orders_and_the_summaries_add_up(loaded):
+    """No hand-filled ratings: every demo review belongs to an order with a confirmed delivery of that
+    listing, and each listing's summary is what its published reviews say."""
+    from catalogue.models import RatingSummary
+    from marketplace.ratings.models import Review
+    from marketplace.ratings.service import confirmed_listings
+
+    reviews = db.session.scalars(db.select(Review)).all()
+    assert len(reviews) >= 20
+    for review in reviews:
+        assert review.listing_id in confirmed_listings(review.order)
+        assert review.author_id == review.order.holder.user_id
+    for summary in db.session.scalars(db.select(RatingSummary)):
+        published = [r.score for r in reviews if r.listing_id == summary.listing_id and r.status == "published"]
+        assert (summary.count, summary.total) == (len(published), sum(published))
+    assert any(r.answer for r in reviews) and any(r.reports for r in reviews)

@@ -24,6 +24,7 @@ from marketplace.holders.models import Delegation, Holder
 from marketplace.orders.models import Enquiry, Order
 from marketplace.plans.models import SupportPlan
 from marketplace.providers.models import Organisation, OrganisationApproval
+from marketplace.ratings.models import Review
 from marketplace.spending.models import OutsidePurchase
 
 from . import factories
@@ -51,6 +52,7 @@ CASEWORK = {R.CARE_COORDINATOR, R.TEAM_MANAGER, R.ADMINISTRATOR}
 #   dp_invoice   - the same, paid by the holder from a direct payment
 #   dispute      - a dispute on an invoice the council pays
 #   purchase     - that holder's purchase made outside the marketplace
+#   review       - that holder's published review of the organisation's listing, for the order
 #   none         - no object
 TABLE = {
     ("holder.view", "holder"): CASEWORK | {R.FINANCE_OFFICER},
@@ -116,9 +118,15 @@ TABLE = {
     ("receipt.view", "purchase"): CASEWORK | {R.FINANCE_OFFICER},
     ("council.audit", "council"): CASEWORK | {R.FINANCE_OFFICER},
     ("account.own", "none"): set(R.ALL),
+    ("review.write", "order"): set(),  # only the holder or their representative, never staff or brokers
+    ("review.answer", "review"): ORG_ROLES,
+    ("review.report", "review"): set(R.ALL),  # anyone signed in, wherever they are
+    ("review.moderate", "review"): {R.ADMINISTRATOR},
+    ("council.moderate_reviews", "council"): {R.ADMINISTRATOR},
 }
+UNSCOPED = {("review.report", "review")}  # open to people of every council
 ROWS = [(role, action, kind, role in allowed) for (action, kind), allowed in TABLE.items() for role in R.ALL]
-COUNCIL_SCOPED = sorted((action, kind) for action, kind in TABLE if kind != "none")
+COUNCIL_SCOPED = sorted((action, kind) for action, kind in TABLE if kind != "none" and (action, kind) not in UNSCOPED)
 
 
 # --- the shared, read-only world --------------------------------------------------------------
@@ -173,6 +181,7 @@ def build_world() -> dict:
             "dispute": (InvoiceDispute, dispute.id),
             "enquiry": (Enquiry, factories.enquiry(listing, factories.user()).id),
             "purchase": (OutsidePurchase, _purchase(holder, holder_user).id),
+            "review": (Review, _review(order, listing, holder_user).id),
         },
     }
 
@@ -185,6 +194,15 @@ def _purchase(holder, by) -> OutsidePurchase:
     db.session.add(purchase)
     db.session.commit()
     return purchase
+
+
+def _review(order, listing, by) -> Review:
+    """A review row only: the policy asks about its council and organisation (tests/ratings make real ones)."""
+    review = Review(order_id=order.id, listing_id=listing.id, organisation_id=order.organisation_id, holder_id=order.holder_id,
+                    council_id=order.council_id, author_id=by.id, author_kind="holder", score=4, aspects=[], status="published")
+    db.session.add(review)
+    db.session.commit()
+    return review
 
 
 @pytest.fixture(scope="module")
@@ -345,9 +363,9 @@ def test_policy_for_a_delegate_outside_their_dates_allows_nothing(make, aldermoo
 
 
 @pytest.mark.parametrize("who, allowed", [
-    ("holder", {"order.view", "order.confirm", "order.change_schedule"}),
+    ("holder", {"order.view", "order.confirm", "order.change_schedule", "review.write"}),
     ("view", {"order.view"}),
-    ("order", {"order.view", "order.confirm", "order.change_schedule"}),
+    ("order", {"order.view", "order.confirm", "order.change_schedule", "review.write"}),  # a representative who orders
     ("approve_invoices", {"order.view", "order.confirm"}),
     ("provider", {"order.view", "order.provide", "order.change_schedule", "order.delivery_contact"}),
 ])

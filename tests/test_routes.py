@@ -30,6 +30,7 @@ from marketplace.orders import amendments
 from marketplace.orders.models import BasketItem
 from marketplace.plans import reviews
 from marketplace.pricing.models import PriceAlert
+from marketplace.ratings import service as ratings
 from marketplace.spending import service as spending
 from marketplace.statements import service as statements
 from marketplace.statements.models import Statement
@@ -55,7 +56,7 @@ NOW = datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc)
 PUBLIC = {"accounts.accept_invitation", "accounts.forgot_password", "accounts.reset_password", "accounts.sign_in",
           "accounts.sign_out", "catalogue.index", "catalogue.listing", "catalogue.organisation", "catalogue.photo",
           "catalogue.suggest_community", "catalogue.tell_us", "home.council_brand", "home.index", "home.page",
-          "providers.register", "static", "stripe_webhooks.receive"}  # the webhook answers to its signature, not a person
+          "providers.register", "ratings.listing_reviews", "static", "stripe_webhooks.receive"}  # the webhook answers to its signature, not a person
 OWN_ACCOUNT = {"accounts.settings", "home.switch_council", "notifications.index", "notifications.mark_read",
                "orders.ask", "orders.enquiries"}
 BY_ENDPOINT = {
@@ -117,6 +118,9 @@ BY_ENDPOINT = {
     "underspend.queue": {R.FINANCE_OFFICER}, "underspend.decide": {R.FINANCE_OFFICER},  # clawback is finance's decision
     "admin.decide": {R.ADMINISTRATOR}, "admin.events": {R.ADMINISTRATOR}, "admin.organisations_index": {R.ADMINISTRATOR},
     "admin.cqc_import": {R.ADMINISTRATOR},
+    # buyers' ratings: the buyer rates (never a broker or staff), the provider answers, anyone signed in reports
+    "ratings.rate": {R.HOLDER, R.REPRESENTATIVE}, "ratings.answer": ORG, "ratings.report": SIGNED_IN,
+    "ratings.queue": {R.ADMINISTRATOR}, "ratings.moderate": {R.ADMINISTRATOR}, "ratings.redact": {R.ADMINISTRATOR},
 }
 # Where a route's GET and POST differ: who may change the delegations, not only see them.
 BY_METHOD = {("holders.delegations", "GET"): HOLDER_VIEWERS, ("holders.delegations", "POST"): {R.HOLDER} | CASEWORK}
@@ -177,6 +181,8 @@ def build_world() -> tuple[dict, dict]:
     enquiry = factories.enquiry(listing, m.holder_user)
     review = reviews.ask(m.holder_user, holder, "My needs have changed.")
     note = notify(m.holder_user, "Your order was accepted", "Accepted.", "/", email=False)
+    rated = m.order()
+    rating = ratings.rate(m.holder_user, rated, listing.id, score=4, text="Good.")
     statements.generate_for([m.budget.id], date(2026, 10, 1))  # October's statement (empty: the world is made in November)
     statement = db.session.scalar(db.select(Statement).filter_by(budget_id=m.budget.id))
     proposal = ClawbackProposal(budget_id=m.budget.id, holder_id=holder.id, council_id=council.id, kind="clawback",
@@ -199,6 +205,7 @@ def build_world() -> tuple[dict, dict]:
         "purchase_id": bought.id,
         # per endpoint, where the route wants another object than the usual one
         ("council_catalogue.moderate", "listing_id"): community.id,
+        **{(f"ratings.{name}", "review_id"): rating.id for name in ("answer", "report", "moderate", "redact")},
         ("orders.new", "?"): f"?listing={listing.id}",
     }
 

@@ -16,7 +16,7 @@ MACHINES = {machine.name: machine for machine in machines()}
 
 def test_every_stateful_object_has_its_machine():
     assert set(MACHINES) == {"plan", "order", "occurrence", "amendment", "invoice", "payment", "payment_run", "dispute",
-                             "listing", "organisation", "plan_review", "clawback"}
+                             "listing", "organisation", "plan_review", "clawback", "review"}
 
 
 @pytest.mark.parametrize("name", sorted(MACHINES))
@@ -117,7 +117,10 @@ def test_a_moves_event_names_the_holder_through_the_object(make, ctx):
 def test_every_machine_refuses_a_move_its_table_does_not_list(name):
     """Each machine checks its own table, whatever its callers check first."""
     machine = MACHINES[name]
-    state, target = next((s, t) for s in machine.states for t in machine.states if t != s and t not in machine.table[s])
+    # A move its table does not list; where every move between its states is allowed (a review: published
+    # and hidden, either way), a state it does not have.
+    state, target = next(((s, t) for s in machine.states for t in machine.states if t != s and t not in machine.table[s]),
+                         (sorted(machine.states)[0], "nowhere"))
     thing = type("Thing", (), {"__tablename__": machine.model, machine.field: state, "id": 1})()
     with pytest.raises(InvalidTransition):
         machine.move(thing, target)

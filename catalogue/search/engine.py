@@ -23,7 +23,6 @@ import uuid
 from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
-from whoosh.fields import NUMERIC
 from whoosh.reading import ReaderClosed
 
 from .bits import and_masks
@@ -125,11 +124,12 @@ class CatalogueIndex:
             self._point_at(path)
             return ix
         ix = whoosh_index.open_dir(path)
-        missing = [s for s in council_slugs if price_field(s) not in ix.schema]
-        if missing:  # a council added since the index was made: add its price field
+        wanted = build_schema(council_slugs)
+        missing = [name for name in wanted.names() if name not in ix.schema]
+        if missing:  # a council added since the index was made (its price field), or a field added in a release
             writer = ix.writer(timeout=10)
-            for slug in missing:
-                writer.add_field(price_field(slug), NUMERIC(bits=64, sortable=True, signed=False))
+            for name in missing:
+                writer.add_field(name, wanted[name])
             writer.commit()
             ix = whoosh_index.open_dir(path)
         return ix

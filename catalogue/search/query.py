@@ -33,6 +33,7 @@ class SearchRequest:
     price_min_pence: int | None = None
     price_max_pence: int | None = None
     free_only: bool = False
+    min_stars: int | None = None  # buyers' average rating at least this (1 to 5); unrated listings drop out
     sort: str = "relevance"
     page: int = 1
     page_size: int = PAGE_SIZE
@@ -43,7 +44,7 @@ class SearchRequest:
             "categories": self.categories, "outcomes": self.outcomes, "delivery": self.delivery,
             "accessibility": self.accessibility, "languages": self.languages, "days": self.days, "kinds": self.kinds,
             "price_min_pence": self.price_min_pence, "price_max_pence": self.price_max_pence,
-            "free_only": self.free_only or None,
+            "free_only": self.free_only or None, "min_stars": self.min_stars,
         }
         return {k: v for k, v in data.items() if v}
 
@@ -123,5 +124,7 @@ def filter_parts(request: SearchRequest, price_name: str) -> list[tuple[str | No
         parts.append((None, Q.Term("free", True)))
     if request.price_min_pence is not None or request.price_max_pence is not None:
         parts.append((None, NumericRange(price_name, request.price_min_pence, request.price_max_pence)))
+    if request.min_stars:
+        parts.append((None, NumericRange("stars", request.min_stars * 10, None)))
     return parts
 

@@ -11,6 +11,7 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from marketplace import taxonomy
 
+from ..rating import rating_rank
 from .language import ANALYZER
 
 FACET_FIELDS = ("category", "outcome", "delivery", "access", "langs", "days", "kind")
@@ -35,7 +36,8 @@ def build_schema(council_slugs: list[str]) -> Schema:
         days=KEYWORD(commas=True),
         free=BOOLEAN,
         price_public=NUMERIC(bits=64, sortable=True, signed=False),
-        rating=NUMERIC(bits=32, sortable=True, signed=False),  # average rating times 10
+        rating=NUMERIC(bits=32, sortable=True, signed=False),  # the rating rank (models.rating_rank) times 100
+        stars=NUMERIC(bits=32, sortable=True, signed=False),  # the average rating times 10 (0: not rated)
         published=NUMERIC(bits=64, sortable=True, signed=False),
     )
     for slug in council_slugs:
@@ -69,7 +71,8 @@ class IndexedListing:
     days: list[str] = field(default_factory=list)
     price_pence: int = 0
     agreed_pence: dict[str, int] = field(default_factory=dict)  # council slug -> its agreed rate
-    rating_tenths: int = 0  # the average rating times ten
+    rating_tenths: int = 0  # the average rating times ten (0: not rated)
+    rating_rank: int = 300  # the rating rank times 100 (an unrated listing ranks at the prior, 3.00)
     published: int = 0  # when it was published, as a Unix timestamp
     skills: list[str] = field(default_factory=list)  # a person's skills
     person_name: str | None = None
@@ -100,7 +103,8 @@ def document(item: IndexedListing, council_slugs: list[str]) -> dict:
         "days": ",".join(item.days),
         "free": not item.price_pence,
         "price_public": item.price_pence or 0,
-        "rating": item.rating_tenths,
+        "rating": item.rating_rank,
+        "stars": item.rating_tenths,
         "published": item.published,
     }
     for slug in council_slugs:
@@ -123,6 +127,7 @@ def document_for(listing, councils) -> dict:
     if listing.council_id is not None:
         approved = approved | {listing.council_id}
     person = listing.person
+    rating = listing.rating
     agreed = {}
     for council in councils:
         rate = listing.agreed_price_for(council.id) if council.id in approved else None
@@ -135,7 +140,8 @@ def document_for(listing, councils) -> dict:
         areas=list(listing.areas), councils={c.slug for c in councils if c.id in approved},
         delivery=list(listing.delivery_modes), access=list(listing.accessibility_features), languages=list(listing.languages),
         days=list(listing.days), price_pence=listing.price_pence or 0, agreed_pence=agreed,
-        rating_tenths=int(round((listing.rating_average or 0) * 10)),
+        rating_tenths=int(round((rating.average or 0) * 10)) if rating else 0,
+        rating_rank=int(round((rating.rank if rating else rating_rank(0, 0)) * 100)),
         published=int((listing.published_at or listing.created_at).timestamp()),
         skills=list(person.skills) if person is not None else [],
         person_name=person.display_name if person is not None else None,

@@ -54,7 +54,7 @@ def build_catalogue() -> SimpleNamespace:
         gardening_help=listing(
             greenfingers, "Gardening help", days_old=10, category="gardening",
             summary="Mowing, weeding and pruning in your garden.", price_pence=1800, areas=["SK4", "SK5"],
-            delivery_modes=["home"], days=["mon", "tue"], outcomes=["home_safety"], rating_average=4.5, rating_count=6),
+            delivery_modes=["home"], days=["mon", "tue"], outcomes=["home_safety"], scores=[5, 5, 4, 4, 4, 5]),
         garden_maintenance=listing(
             jos, "Garden maintenance", days_old=9, category="gardening",
             summary="Lawns, borders and hedges kept tidy all year.", price_pence=1700, areas=["SK4"],
@@ -63,12 +63,12 @@ def build_catalogue() -> SimpleNamespace:
             greenfingers, "Allotment gardening sessions", days_old=20, category="gardening",
             summary="Grow vegetables with others at a supported allotment.", price_pence=800, price_unit="session",
             areas=["SK2"], delivery_modes=["venue"], days=["sat"], accessibility_features=["step_free"],
-            outcomes=["community", "nutrition"], rating_average=4.0, rating_count=3),
+            outcomes=["community", "nutrition"], scores=[4, 4, 4]),
         pa_amira=listing(
             amira, "Personal assistant: Amira, cooking and driving", days_old=5, kind="person",
             category="personal-assistant", summary="Amira can help with cooking, driving and shopping.",
             price_pence=1450, areas=["SK4"], delivery_modes=["home"], languages=["en", "ur"],
-            days=["mon", "wed", "fri"], outcomes=["nutrition", "community"], rating_average=5.0, rating_count=2,
+            days=["mon", "wed", "fri"], outcomes=["nutrition", "community"], scores=[5, 5],
             person=PersonProfile(display_name="Amira H.", skills=["cooking", "driving"])),
         pa_ben=listing(
             ben, "Personal assistant: Ben, swimming and sport", days_old=30, kind="person",
@@ -80,7 +80,7 @@ def build_catalogue() -> SimpleNamespace:
             fit, "Fitness classes for beginners", days_old=2, category="sports",
             summary="Gentle exercise classes at your own pace.", price_pence=600, price_unit="session",
             areas=["SK4"], delivery_modes=["venue"], accessibility_features=["step_free", "hearing_loop"],
-            days=["tue", "thu"], outcomes=["community"], rating_average=3.5, rating_count=4),
+            days=["tue", "thu"], outcomes=["community"], scores=[4, 4, 3, 3]),
         swim=listing(
             fit, "Swim sessions for adults", days_old=40, category="sports",
             summary="Quiet pool sessions with a patient coach.", price_pence=700, price_unit="session",
@@ -88,7 +88,7 @@ def build_catalogue() -> SimpleNamespace:
         domestic=listing(
             tidy, "Domestic help at home", days_old=15, category="other",
             summary="Hoovering, dusting and washing up, done for you.", price_pence=1600, areas=["SK4", "SK6"],
-            delivery_modes=["home"], days=WEEKDAYS, rating_average=3.8, rating_count=1),
+            delivery_modes=["home"], days=WEEKDAYS, scores=[4]),
         counselling=listing(
             talk, "Online counselling", days_old=7, category="wellness",
             summary="Talk to a qualified counsellor by video call.", price_pence=4000, price_unit="session",

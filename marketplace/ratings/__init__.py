@@ -1,0 +1,1 @@
+"""Buyers' ratings: only a holder (or their representative) with confirmed delivery rates; providers answer."""
