@@ -26,6 +26,7 @@ from .orders import views as order_views
 from .plans import views as plan_views
 from .providers import views as provider_views
 from .ratings import views as rating_views
+from .reports import views as report_views
 from .spending import views as spending_views
 from .statements import views as statement_views
 from .statements.cli import statements_cli
@@ -84,6 +85,7 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     app.cli.add_command(statements_cli)
     underspend_views.init_app(app)
     rating_views.init_app(app)
+    report_views.init_app(app)
     mail.init_app(app)
     catalogue_wiring.init_app(app)
     return app

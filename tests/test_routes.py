@@ -121,6 +121,8 @@ BY_ENDPOINT = {
     # buyers' ratings: the buyer rates (never a broker or staff), the provider answers, anyone signed in reports
     "ratings.rate": {R.HOLDER, R.REPRESENTATIVE}, "ratings.answer": ORG, "ratings.report": SIGNED_IN,
     "ratings.queue": {R.ADMINISTRATOR}, "ratings.moderate": {R.ADMINISTRATOR}, "ratings.redact": {R.ADMINISTRATOR},
+    # commissioners' reports: aggregates, for the commissioners and administrators of the council
+    **{f"reports.{name}": {R.COMMISSIONER, R.ADMINISTRATOR} for name in ("index", "show", "csv", "chart")},
 }
 # Where a route's GET and POST differ: who may change the delegations, not only see them.
 BY_METHOD = {("holders.delegations", "GET"): HOLDER_VIEWERS, ("holders.delegations", "POST"): {R.HOLDER} | CASEWORK}
@@ -206,6 +208,7 @@ def build_world() -> tuple[dict, dict]:
         # per endpoint, where the route wants another object than the usual one
         ("council_catalogue.moderate", "listing_id"): community.id,
         **{(f"ratings.{name}", "review_id"): rating.id for name in ("answer", "report", "moderate", "redact")},
+        **{(f"reports.{name}", "name"): "spend" for name in ("show", "csv", "chart")}, "table": "by_category",
         ("orders.new", "?"): f"?listing={listing.id}",
     }
 

@@ -53,7 +53,7 @@ def _demo_day() -> dict[str, list[str]]:
         "community": ["/", "/provider"],
         "coordinator": ["/", "/council/orders", "/holders"],
         "finance": ["/", "/council/payments"],
-        "commissioner": ["/", "/council/prices"],
+        "commissioner": ["/", "/council/prices", "/council/reports", "/council/reports/spend"],
         "admin": ["/", "/admin/organisations", "/admin/events"],
     }
 
@@ -118,7 +118,7 @@ def test_the_menu_offers_each_role_only_its_own_pages(app, page):
         "community": ["Home", "Find support", "Your listings", "Questions"],
         "coordinator": ["Home", "Find support", "Approvals", "Plans", "Budget holders", "Audit"],
         "finance": ["Home", "Find support", "Budget holders", "Audit", "Payments", "Underspend", "Prices"],
-        "commissioner": ["Home", "Find support", "Prices"],
+        "commissioner": ["Home", "Find support", "Prices", "Reports"],
     }
     for who, names in expected.items():
         page.context.clear_cookies()
