@@ -8,7 +8,7 @@ from flask_login import login_required
 
 from .. import taxonomy
 from ..web import council_page
-from . import spend  # noqa: F401 -- registers its report
+from . import demand, market, prices, spend, underspend  # noqa: F401 -- each registers its report
 from .charts import bar_svg
 from .exports import as_csv
 from .filters import comparison, from_args
