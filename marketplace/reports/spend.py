@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 
 from .. import taxonomy
 from ..billing.models import Invoice
@@ -48,43 +48,32 @@ class Spent:
 
 
 def spent(filters: Filters) -> list[Spent]:
-    """Every movement of money out of the council's budgets in the period, with what it was for."""
-    rows = db.session.execute(
-        select(LedgerEntry.holder_id, LedgerEntry.kind, LedgerEntry.amount_pence, LedgerEntry.cause_type,
-               LedgerEntry.cause_id, LedgerEntry.outcome_key, LedgerEntry.effective_on, BudgetPeriod.deployment_option,
-               Holder.postcode_district)
-        .join(BudgetPeriod, BudgetPeriod.id == LedgerEntry.budget_id).join(Holder, Holder.id == LedgerEntry.holder_id)
-        .where(LedgerEntry.council_id == filters.council.id, LedgerEntry.kind.in_(tuple(SIGN)),
-               LedgerEntry.effective_on >= filters.start, LedgerEntry.effective_on <= filters.end)
-        .where(*([Holder.postcode_district == filters.area] if filters.area else []))).all()
-    invoices = _invoices({r.cause_id for r in rows if r.cause_type == "invoices"})
-    out = []
-    for r in rows:
-        provider, kind, categories = invoices.get(r.cause_id, (OUTSIDE, OUTSIDE, {})) if r.cause_type == "invoices" else (
-            OUTSIDE, OUTSIDE, {})
-        slug = categories.get(r.outcome_key) or next(iter(categories.values()), None)
-        if filters.category and slug != filters.category:
-            continue
-        out.append(Spent(r.holder_id, SIGN[r.kind] * r.amount_pence, taxonomy.category_name(slug) if slug else OUTSIDE,
-                         kind, provider, DEPLOYMENT_OPTIONS.get(r.deployment_option, r.deployment_option),
-                         r.postcode_district or "Not known", r.effective_on.replace(day=1)))
-    return out
-
-
-def _invoices(ids: set[int]) -> dict[int, tuple[str, str, dict]]:
-    """invoice id -> (provider, provider kind in words, outcome key -> category slug)."""
-    if not ids:
-        return {}
-    found = db.session.execute(select(Invoice.id, Invoice.order_id, Organisation.name, Organisation.kind)
-                               .join(Organisation, Organisation.id == Invoice.organisation_id)
-                               .where(Invoice.id.in_(ids))).all()
-    lines = db.session.execute(select(OrderLine.order_id, OrderLine.outcome_key, OrderLine.category)
-                               .where(OrderLine.order_id.in_({f.order_id for f in found})).order_by(OrderLine.id)).all()
-    by_order: dict[int, dict] = defaultdict(dict)
-    for order_id, outcome_key, category in lines:
-        by_order[order_id].setdefault(outcome_key, category)
-    return {f.id: (_provider_words(f.name, f.kind), ORGANISATION_KINDS.get(f.kind, f.kind), by_order.get(f.order_id, {}))
-            for f in found}
+    """Every movement of money out of the council's budgets in the period, with what it was for: one query,
+    the provider and category joined in (a payment's category is that of its order's line for the same plan
+    outcome, else the order's first line)."""
+    def first_line(*where):
+        return (select(OrderLine.category).where(OrderLine.order_id == Invoice.order_id, *where).order_by(OrderLine.id)
+                .limit(1).correlate(Invoice, LedgerEntry).scalar_subquery())
+    category = func.coalesce(first_line(OrderLine.outcome_key == LedgerEntry.outcome_key), first_line())
+    query = (select(LedgerEntry.holder_id, LedgerEntry.kind, LedgerEntry.amount_pence, LedgerEntry.effective_on,
+                    BudgetPeriod.deployment_option, Holder.postcode_district, Organisation.name, Organisation.kind.label("org_kind"),
+                    category.label("category"))
+             .join(BudgetPeriod, BudgetPeriod.id == LedgerEntry.budget_id).join(Holder, Holder.id == LedgerEntry.holder_id)
+             .outerjoin(Invoice, and_(LedgerEntry.cause_type == "invoices", Invoice.id == LedgerEntry.cause_id))
+             .outerjoin(Organisation, Organisation.id == Invoice.organisation_id)
+             .where(LedgerEntry.council_id == filters.council.id, LedgerEntry.kind.in_(tuple(SIGN)),
+                    LedgerEntry.effective_on >= filters.start, LedgerEntry.effective_on <= filters.end))
+    if filters.area:
+        query = query.where(Holder.postcode_district == filters.area)
+    if filters.category:
+        query = query.where(category == filters.category)
+    names = {slug: taxonomy.category_name(slug) for slug in taxonomy.categories()}
+    return [Spent(r.holder_id, SIGN[r.kind] * r.amount_pence, names.get(r.category, r.category) if r.category else OUTSIDE,
+                  ORGANISATION_KINDS.get(r.org_kind, r.org_kind) if r.org_kind else OUTSIDE,
+                  _provider_words(r.name, r.org_kind) if r.name else OUTSIDE,
+                  DEPLOYMENT_OPTIONS.get(r.deployment_option, r.deployment_option), r.postcode_district or "Not known",
+                  r.effective_on.replace(day=1))
+            for r in db.session.execute(query)]
 
 
 def _provider_words(name: str, kind: str) -> str:
