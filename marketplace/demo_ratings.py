@@ -66,10 +66,11 @@ def buy_and_rate(holders, council, users, echo=print) -> int:
                              text=texts[(i + j) % len(texts)])
                 written += 1
     _answers_and_a_report(users)
+    waiting = _waiting(holders[1 + RATERS:4 + RATERS], council, users)
     sam = holders[0]
     with clock.frozen(clock.now() - timedelta(days=2)):
         _delivered(sam.user, sam, listings[0], users)
-    echo(f"Made {written} buyers' ratings from delivered demo orders.")
+    echo(f"Made {written} buyers' ratings from delivered demo orders; {waiting} orders wait for the demo provider.")
     return written
 
 
@@ -135,6 +136,32 @@ def _delivered(buyer, holder, listing, users):
         db.session.rollback()
         return None
     return order
+
+
+def _waiting(holders, council, users) -> int:
+    """Orders placed with the demo provider's organisation and not yet accepted: its inbox has work in it."""
+    provider = users[R.PROVIDER_ADMIN]
+    organisation_ids = [g.organisation_id for g in provider.grants if g.organisation_id]
+    offered = db.session.scalars(db.select(Listing).where(Listing.organisation_id.in_(organisation_ids),
+                                                          Listing.status == "published", Listing.kind != "community",
+                                                          Listing.price_pence > 0)
+                                 .order_by(Listing.price_pence, Listing.id)).all()  # the cheapest fits what is left
+    placed = 0
+    for holder in holders:
+        plan = _plan(holder)
+        listing = next((l for l in offered if plan and any(l.category in o.categories for o in plan.outcomes)), None)
+        if listing is None:
+            continue
+        buyer = _buyer(holder, council, users[R.HOLDER].password_hash)
+        outcome = next(o for o in plan.outcomes if listing.category in o.categories)
+        try:
+            basket.add_to_basket(buyer, holder, listing, 1, outcome.key)
+            (order,) = placing.place(buyer, holder, secrets.token_hex(16))
+        except DomainError:
+            db.session.rollback()
+            continue
+        placed += order.status == "placed"
+    return placed
 
 
 def _answers_and_a_report(users) -> None:

@@ -237,3 +237,21 @@ def test_the_demo_ratings_come_from_delivered_orders_and_the_summaries_add_up(lo
         published = [r.score for r in reviews if r.listing_id == summary.listing_id and r.status == "published"]
         assert (summary.count, summary.total) == (len(published), sum(published))
     assert any(r.answer for r in reviews) and any(r.reports for r in reviews)
+
+
+def test_the_demo_has_a_year_of_real_searches_and_orders_waiting_for_the_demo_provider(loaded):
+    """The unmet-demand report and the demand signal read the demo's searches (run against the index, so
+    their result counts are the catalogue's answers), and the demo provider's inbox has work in it."""
+    from catalogue.models import SearchLog, UnmetNeed
+    from marketplace.orders.models import Order
+
+    logged = db.session.scalars(db.select(SearchLog)).all()
+    assert len(logged) == 1200
+    months = {(row.created_at.year, row.created_at.month) for row in logged}
+    assert len(months) == 12
+    found_nothing = {row.query for row in logged if row.result_count == 0}
+    assert {"polish speaking pa", "bsl interpreter"} <= found_nothing and "gardening" not in found_nothing
+    assert db.session.scalar(db.select(db.func.count(UnmetNeed.id))) == 12
+    provider = accounts.find_by_email("provider@example.com")
+    mine = {g.organisation_id for g in provider.grants}
+    assert db.session.scalar(db.select(db.func.count(Order.id)).where(Order.organisation_id.in_(mine), Order.status == "placed")) >= 1
