@@ -130,6 +130,10 @@ class Proposed:
     area: str
     deployment: str
 
+    @property
+    def decision(self) -> str:
+        return CLAWBACK_STATUSES.get(self.status, self.status)
+
 
 def proposals(filters: Filters) -> list[Proposed]:
     """The council's clawback proposals made or decided in the period."""
@@ -153,27 +157,36 @@ PROPOSAL_DEFINITIONS = {
                  "underspend check. Nothing is taken until a finance officer decides.",
     "Holders": "Holders the proposals were about. Fewer than 5 is never shown.",
     "Amount proposed": "What the check proposed to take or hold back.",
-    "Amount decided": "What a finance officer decided to take or hold back (nothing where it was not taken back).",
+    "Amount decided": "What a finance officer decided to take or hold back: the amount proposed, or a changed amount.",
 }
+# No table shows the amount decided beside proposals that were not taken back: that amount is always £0, so a
+# hidden row of them would not stop a hidden row beside it being worked out from the total.
 
 
 def _status_table(key: str, title: str, groups: dict[str, list[Proposed]], note: str) -> Table:
     def row(label: str, group: list[Proposed]) -> dict:
         holders = len({p.holder_id for p in group})
         return {"label": label, "count": len(group), "holders": holders, "proposed": sum(p.proposed for p in group),
-                "decided": sum(p.decided or 0 for p in group), "people": holders}
+                "people": holders}
 
     everything = [p for group in groups.values() for p in group]
     return Table(key, title, [Column("label", "Decision"), Column("count", "Proposals", "count"),
-                              Column("holders", "Holders", "count"), Column("proposed", "Amount proposed", "money"),
-                              Column("decided", "Amount decided", "money")],
-                 [row(label, group) for label, group in groups.items()], dict(PROPOSAL_DEFINITIONS),
+                              Column("holders", "Holders", "count"), Column("proposed", "Amount proposed", "money")],
+                 [row(label, group) for label, group in groups.items()],
+                 {k: v for k, v in PROPOSAL_DEFINITIONS.items() if k != "Amount decided"},
                  total=row("All", everything), chart=("label", "count"), note=note)
 
 
+def made_in(found: list[Proposed], filters: Filters) -> list[Proposed]:
+    return [p for p in found if filters.start <= p.made_on <= filters.end]
+
+
+def decided_in(found: list[Proposed], filters: Filters) -> list[Proposed]:
+    return [p for p in found if p.decided_on is not None and filters.start <= p.decided_on <= filters.end]
+
+
 def status_tables(filters: Filters, found: list[Proposed]) -> list[Table]:
-    made = [p for p in found if filters.start <= p.made_on <= filters.end]
-    decided = [p for p in found if p.decided_on is not None and filters.start <= p.decided_on <= filters.end]
+    made, decided = made_in(found, filters), decided_in(found, filters)
     return [
         _status_table("proposed", "Clawbacks proposed in the period, by what happened to them",
                       {words: [p for p in made if p.status == status] for status, words in CLAWBACK_STATUSES.items()},
@@ -181,33 +194,43 @@ def status_tables(filters: Filters, found: list[Proposed]) -> list[Table]:
         _status_table("decided", "Clawback decisions made in the period",
                       {words: [p for p in decided if p.status == status] for status, words in CLAWBACK_STATUSES.items()
                        if status != "proposed"},
-                      "Decisions made in the period, whenever the proposal was made."),
+                      "Decisions made in the period, whenever the proposal was made. The money decided is in the next table."),
     ]
 
 
-def _clawbacks_by(found: list[Proposed], filters: Filters, attribute: str, key: str, title: str, label: str) -> list[Table]:
-    """Two tables, each counting one group of holders: proposals made in the period, and money a finance
-    officer decided to take or hold back in it."""
-    made = [p for p in found if filters.start <= p.made_on <= filters.end]
-    taken = [p for p in found if p.status in DECIDED and p.decided_on is not None and filters.start <= p.decided_on <= filters.end]
-    out = []
-    for suffix, group, amount, words, meaning in (
-            ("proposed", made, "proposed", "Amount proposed", "Holders with a proposal made in the period."),
-            ("taken", taken, "decided", "Amount decided", "Holders whose money a finance officer decided in the period to "
-                                                          "take or hold back (approved, or approved with a changed amount).")):
-        holders, amounts = defaultdict(set), defaultdict(int)
-        for p in group:
-            holders[getattr(p, attribute)].add(p.holder_id)
-            amounts[getattr(p, attribute)] += getattr(p, amount) or 0
-        rows = [{"label": k, "holders": len(holders[k]), "amount": amounts[k], "people": len(holders[k])}
-                for k in sorted(holders)]  # by name: an order by amount would rank hidden rows
-        everyone = {p.holder_id for p in group}
-        out.append(Table(f"{key}_{suffix}", f"{title}: {'proposed' if suffix == 'proposed' else 'decided to take back'}",
-                         [Column("label", label), Column("holders", "Holders", "count"), Column("amount", words, "money")],
-                         rows, {"Holders": meaning + " Fewer than 5 is never shown.", words: PROPOSAL_DEFINITIONS[words]},
-                         total={"label": "All", "holders": len(everyone), "amount": sum(amounts.values()),
-                                "people": len(everyone)}, chart=("label", "amount")))
-    return out
+def clawbacks_by(group: list[Proposed], attribute: str, key: str, title: str, label: str, amount: str) -> Table:
+    """One group of holders (those with a proposal made in the period, or those whose money was decided to be
+    taken back in it) by ``attribute``, with the amount proposed or decided."""
+    holders, amounts = defaultdict(set), defaultdict(int)
+    for p in group:
+        holders[getattr(p, attribute)].add(p.holder_id)
+        amounts[getattr(p, attribute)] += getattr(p, amount) or 0
+    rows = [{"label": k, "holders": len(holders[k]), "amount": amounts[k], "people": len(holders[k])}
+            for k in sorted(holders)]  # by name: an order by amount would rank hidden rows
+    everyone = {p.holder_id for p in group}
+    words = "Amount proposed" if amount == "proposed" else "Amount decided"
+    meaning = ("Holders with a proposal made in the period." if amount == "proposed" else
+               "Holders whose money a finance officer decided in the period to take or hold back (approved, or approved "
+               "with a changed amount).")
+    return Table(key, title, [Column("label", label), Column("holders", "Holders", "count"), Column("amount", words, "money")],
+                 rows, {"Holders": meaning + " Fewer than 5 is never shown.", words: PROPOSAL_DEFINITIONS[words]},
+                 total={"label": "All", "holders": len(everyone), "amount": sum(amounts.values()), "people": len(everyone)},
+                 chart=("label", "amount"))
+
+
+def clawback_tables(filters: Filters, found: list[Proposed]) -> list[Table]:
+    made = made_in(found, filters)
+    taken = [p for p in decided_in(found, filters) if p.status in DECIDED]
+    area, held = "Area (postcode district)", "How the budget is held"
+    return [
+        clawbacks_by(taken, "decision", "taken_by_decision", "Money decided to be taken back in the period", "Decision", "decided"),
+        clawbacks_by(made, "area", "proposed_by_area", "Clawbacks proposed in the period, by area", area, "proposed"),
+        clawbacks_by(taken, "area", "taken_by_area", "Money decided to be taken back, by area", area, "decided"),
+        clawbacks_by(made, "deployment", "proposed_by_deployment", "Clawbacks proposed, by how the budget is held", held,
+                     "proposed"),
+        clawbacks_by(taken, "deployment", "taken_by_deployment", "Money decided to be taken back, by how the budget is held",
+                     held, "decided"),
+    ]
 
 
 @report("underspend", "Underspend", "How much money is held unspent, and what was proposed and decided.")
@@ -221,7 +244,5 @@ def build(filters: Filters) -> list[Table]:
         above_by(items, "deployment", "above_by_deployment", "Money held above the rule, by how the budget is held",
                  "How the budget is held"),
         *status_tables(filters, found),
-        *_clawbacks_by(found, filters, "area", "clawbacks_by_area", "Clawbacks by area", "Area (postcode district)"),
-        *_clawbacks_by(found, filters, "deployment", "clawbacks_by_deployment", "Clawbacks by how the budget is held",
-                       "How the budget is held"),
+        *clawback_tables(filters, found),
     ]
