@@ -56,6 +56,7 @@ NOW = datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc)
 PUBLIC = {"accounts.accept_invitation", "accounts.forgot_password", "accounts.reset_password", "accounts.sign_in",
           "accounts.sign_out", "catalogue.index", "catalogue.listing", "catalogue.organisation", "catalogue.photo",
           "catalogue.suggest_community", "catalogue.tell_us", "home.council_brand", "home.index", "home.page",
+          "reports.demand_signals",  # what people could not find, for anyone thinking of offering it: aggregates only
           "providers.register", "ratings.listing_reviews", "static", "stripe_webhooks.receive"}  # the webhook answers to its signature, not a person
 OWN_ACCOUNT = {"accounts.settings", "home.switch_council", "notifications.index", "notifications.mark_read",
                "orders.ask", "orders.enquiries"}

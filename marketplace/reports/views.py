@@ -69,5 +69,27 @@ def chart(name: str, table: str):
     return response
 
 
+@bp.get("/demand/<slug>")
+def demand_signals(slug: str):
+    """Public, for anyone thinking of offering support: what people in the council's areas looked for and
+    could not find. Aggregates only; an area not the council's own shows every area."""
+    from . import signals  # the page and the portal's panel share it
+
+    council = signals.council_by_slug(slug)
+    if council is None:
+        abort(404)
+    found = signals.for_council(council, (request.args.get("area") or "").strip().upper() or None)
+    title = f"What people in {found.place} are looking for" + (f" in {found.area}" if found.area else "")
+    return render_template("reports/demand_signals.html", signals=found, title=title)
+
+
+def signals_for_organisation(organisation) -> list:
+    """The provider portal's panel: the signals of each council that approved ``organisation``."""
+    from . import signals
+
+    return signals.for_organisation(organisation)
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    app.add_template_global(signals_for_organisation, "demand_signals")
