@@ -18,18 +18,21 @@ from ..extensions import db
 from ..holders.models import Holder
 from ..orders.models import OrderLine
 from ..providers.models import ORGANISATION_KINDS, Organisation
+from ..spending.models import OutsidePurchase
 from .filters import Filters
 from .registry import report
 from .tables import Column, Table
 
-OUTSIDE = "Bought outside the marketplace"
+OUTSIDE = "Bought outside the marketplace"  # as a provider; as a category: what the holder did not say
+UNKNOWN = "Not known"  # a payment recorded without its invoice
 SIGN = {"payment": 1, "external_spend": 1, "credit": -1}  # a credit note gives money back
 BANDS = [(0, 100_000, "Under £1,000"), (100_000, 300_000, "£1,000 to £2,999"), (300_000, 500_000, "£3,000 to £4,999"),
          (500_000, 1_000_000, "£5,000 to £9,999"), (1_000_000, 2_000_000, "£10,000 to £19,999"),
          (2_000_000, None, "£20,000 or more")]
 DEFINITIONS = {
     "Spend": "Payments to providers for confirmed delivery, less credit notes, and purchases holders recorded as bought "
-             "outside the marketplace, dated in the period (from each holder's ledger).",
+             "outside the marketplace, dated in the period (from each holder's ledger). A purchase outside the marketplace "
+             "counts in the category the holder gave it; without one it is “Bought outside the marketplace”.",
     "Holders": "Budget holders with any of that spend in the period. Fewer than 5 is never shown.",
     "Share of spend": "This row's spend as a share of all spend in the table.",
 }
@@ -54,13 +57,14 @@ def spent(filters: Filters) -> list[Spent]:
     def first_line(*where):
         return (select(OrderLine.category).where(OrderLine.order_id == Invoice.order_id, *where).order_by(OrderLine.id)
                 .limit(1).correlate(Invoice, LedgerEntry).scalar_subquery())
-    category = func.coalesce(first_line(OrderLine.outcome_key == LedgerEntry.outcome_key), first_line())
+    category = func.coalesce(first_line(OrderLine.outcome_key == LedgerEntry.outcome_key), first_line(), OutsidePurchase.category)
     query = (select(LedgerEntry.holder_id, LedgerEntry.kind, LedgerEntry.amount_pence, LedgerEntry.effective_on,
                     BudgetPeriod.deployment_option, Holder.postcode_district, Organisation.name, Organisation.kind.label("org_kind"),
                     category.label("category"))
              .join(BudgetPeriod, BudgetPeriod.id == LedgerEntry.budget_id).join(Holder, Holder.id == LedgerEntry.holder_id)
              .outerjoin(Invoice, and_(LedgerEntry.cause_type == "invoices", Invoice.id == LedgerEntry.cause_id))
              .outerjoin(Organisation, Organisation.id == Invoice.organisation_id)
+             .outerjoin(OutsidePurchase, and_(LedgerEntry.cause_type == "outside_purchases", OutsidePurchase.id == LedgerEntry.cause_id))
              .where(LedgerEntry.council_id == filters.council.id, LedgerEntry.kind.in_(tuple(SIGN)),
                     LedgerEntry.effective_on >= filters.start, LedgerEntry.effective_on <= filters.end))
     if filters.area:
@@ -68,7 +72,8 @@ def spent(filters: Filters) -> list[Spent]:
     if filters.category:
         query = query.where(category == filters.category)
     names = {slug: taxonomy.category_name(slug) for slug in taxonomy.categories()}
-    return [Spent(r.holder_id, SIGN[r.kind] * r.amount_pence, names.get(r.category, r.category) if r.category else OUTSIDE,
+    return [Spent(r.holder_id, SIGN[r.kind] * r.amount_pence,
+                  names.get(r.category, r.category) if r.category else (OUTSIDE if r.kind == "external_spend" else UNKNOWN),
                   ORGANISATION_KINDS.get(r.org_kind, r.org_kind) if r.org_kind else OUTSIDE,
                   _provider_words(r.name, r.org_kind) if r.name else OUTSIDE,
                   DEPLOYMENT_OPTIONS.get(r.deployment_option, r.deployment_option), r.postcode_district or "Not known",

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovFileInput, GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import RadioField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovFileInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional
 
 from ..fields import DateField, PoundsField, today
 from .service import DESCRIPTION_MAX, MOST_PENCE
@@ -24,5 +24,7 @@ class PurchaseForm(FlaskForm):
                          what="The amount", validators=[InputRequired("Enter how much it cost")])
     outcome = RadioField("Which part of your plan does it help with?", widget=GovRadioInput(),
                          validators=[InputRequired("Choose the part of your plan it helps with, or “none of these”")])
+    category = SelectField("What kind of thing was it? (optional)", widget=GovSelect(), validators=[Optional()],
+                           description="It helps the council see what people need. You can leave it blank.")
     receipt = FileField("A photo or PDF of the receipt", widget=GovFileInput())
     submit = SubmitField("Record this purchase", widget=GovSubmitInput())

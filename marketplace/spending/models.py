@@ -18,7 +18,9 @@ class OutsidePurchase(db.Model):
     bus pass). It posts one ``external_spend`` ledger entry (cause: this row), never edited.
 
     ``outcome_key`` is the plan outcome it helps with; None means the person said it matches none
-    of them: allowed, and flagged for their coordinator (``outside_plan``).
+    of them: allowed, and flagged for their coordinator (``outside_plan``). ``category`` is what kind
+    of thing it was, in the catalogue's categories, if the person said: commissioners' reports count
+    it with marketplace spending of the same kind.
     ``receipt_needed`` is the council's rule when it was recorded, kept so a later change of
     threshold does not rewrite what was asked of the person."""
 
@@ -32,6 +34,7 @@ class OutsidePurchase(db.Model):
     bought_on: Mapped[date] = mapped_column(Date)
     amount_pence: Mapped[int] = mapped_column(Integer)
     outcome_key: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    category: Mapped[str | None] = mapped_column(String(40), nullable=True)  # what kind of thing, for reports (optional)
     receipt_needed: Mapped[bool] = mapped_column(Boolean)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from .. import clock
+from .. import clock, taxonomy
 from ..accounts import roles as R
 from ..accounts.models import RoleGrant
 from ..budgets import ledger
@@ -72,8 +72,13 @@ def outcome_choices(budget: BudgetPeriod) -> list[tuple[str, str]]:
     return [(o.key, o.own_words) for o in plan.outcomes] if plan else []
 
 
+def category_choices() -> list[tuple[str, str]]:
+    """(slug, name) of the catalogue's categories, by name: what kind of thing a purchase was."""
+    return sorted(((slug, c["name"]) for slug, c in taxonomy.categories().items()), key=lambda pair: pair[1])
+
+
 def record_purchase(actor, holder, *, description: str, bought_on: date, amount_pence: int, outcome_key: str | None,
-                    receipt: bytes | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> OutsidePurchase:
+                    receipt: bytes | None = None, max_bytes: int = DEFAULT_MAX_BYTES, category: str | None = None) -> OutsidePurchase:
     """Record something bought outside the marketplace and count it as spent from the plan outcome's money
     (or, for "none of these", the money not set aside for an outcome). Refused with InsufficientFunds when
     the money is not there. A purchase matching no outcome is kept and flagged: the holder's named contact
@@ -98,6 +103,8 @@ def record_purchase(actor, holder, *, description: str, bought_on: date, amount_
     words = dict(outcome_choices(budget))
     if outcome_key is not None and outcome_key not in words:
         raise DomainError("Choose one of the outcomes in the plan, or “none of these”.")
+    if category is not None and category not in taxonomy.categories():
+        raise DomainError("Choose what kind of thing it was from the list, or leave it blank.")
     needed = receipt_needed(holder.council, amount_pence)
     checked = check_receipt(receipt, max_bytes) if receipt else None
     if needed and checked is None:
@@ -109,7 +116,7 @@ def record_purchase(actor, holder, *, description: str, bought_on: date, amount_
                               "coordinator about it first.")
     purchase = OutsidePurchase(holder_id=holder.id, budget_id=budget.id, council_id=holder.council_id,
                                description=description, bought_on=bought_on, amount_pence=amount_pence,
-                               outcome_key=outcome_key, receipt_needed=needed, recorded_by_id=actor.id)
+                               outcome_key=outcome_key, category=category, receipt_needed=needed, recorded_by_id=actor.id)
     db.session.add(purchase)
     db.session.flush()
     ledger.external_spend(budget, amount_pence, outcome_key=outcome_key, actor=actor, cause=purchase,

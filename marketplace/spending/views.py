@@ -35,6 +35,7 @@ def record(holder_id: int):
     problem = None
     if not why_not:
         form.outcome.choices = options([*service.outcome_choices(budget), (NONE_OF_THESE, "None of these")])
+        form.category.choices = options([("", "Not saying"), *service.category_choices()])
         if form.validate_on_submit():
             upload = form.receipt.data
             data = upload.read(current_app.config["RECEIPT_MAX_BYTES"] + 1) if upload and getattr(upload, "filename", "") else None
@@ -42,7 +43,7 @@ def record(holder_id: int):
             try:
                 purchase = service.record_purchase(current_user, holder, description=form.description.data,
                                                    bought_on=form.bought_on.data, amount_pence=form.amount.pence,
-                                                   outcome_key=outcome, receipt=data,
+                                                   outcome_key=outcome, receipt=data, category=form.category.data or None,
                                                    max_bytes=current_app.config["RECEIPT_MAX_BYTES"])
             except DomainError as error:  # InsufficientFunds too: the money is not there
                 db.session.rollback()

@@ -103,3 +103,19 @@ def test_filters_off_the_lists_are_dropped_with_a_message(six, app):
     assert page.status_code == 200
     text = page_text(page)
     assert "Enter months like 2026-04" in text and "ZZ9 is not one of" in text and "not one of the catalogue's" in text
+
+
+def test_a_purchase_outside_the_marketplace_counts_in_the_category_the_holder_gave(make):
+    with clock.frozen(NOW):
+        markets = [build_market() for _ in range(6)]
+        for n, m in enumerate(markets):
+            invoice = m.invoice(quantity=2)
+            payments.approve(m.holder_user, invoice)
+            payments.pay(m.holder_user, invoice, "bacs", reference=f"BANK-{n}", paid_on=clock.today())
+            if n < 5:
+                spending.record_purchase(m.holder_user, m.holder, description="Gym pass", bought_on=date(2026, 11, 2),
+                                         amount_pence=2000, outcome_key=m.outcome.key, receipt=_png(), category="gym")
+    t = tables(markets[0].council)
+    assert cells(t["by_category"]) == [["Support in social activities", "6", "£480.00", "82.8%"],
+                                       ["Gym membership", "5", "£100.00", "17.2%"]]
+    assert cells(t["share_buying"]) == [["Support in social activities", "6", "100.0%"], ["Gym membership", "5", "83.3%"]]

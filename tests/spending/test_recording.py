@@ -176,3 +176,18 @@ def test_aldermoor_needs_a_receipt_for_a_penny(market):
         record(m, 1)
     db.session.rollback()
     assert ledger.balances(m.budget.id).total.spent == 0
+
+
+def test_a_purchase_may_say_what_kind_of_thing_it_was_from_the_catalogues_list(make):
+    """Optional; checked against the catalogue's categories (reports count it with marketplace spending)."""
+    from marketplace.errors import DomainError
+    from marketplace.spending import service
+    from tests.billing.support import build_market
+
+    m = build_market(council="dunmere")  # receipts from £50: none needed for £10
+    bought = service.record_purchase(m.holder_user, m.holder, description="Gym pass", bought_on=m.budget.starts_on,
+                                     amount_pence=1000, outcome_key=m.outcome.key, category="gym")
+    assert bought.category == "gym"
+    with pytest.raises(DomainError, match="from the list"):
+        service.record_purchase(m.holder_user, m.holder, description="Gym pass", bought_on=m.budget.starts_on,
+                                amount_pence=1000, outcome_key=m.outcome.key, category="<script>")
