@@ -278,8 +278,8 @@ def _requests_by(filters: Filters) -> list[Table]:
         query = query.where(UnmetNeed.area == filters.area)
     found = [(_area(filters.council, area), _month(at)) for area, at in db.session.execute(query)]
     meaning = {"Requests": "Descriptions sent through “Tell us what you need” in the period. They are anonymous, so "
-                           "each counts as one person; what they say is never shown here.",
-               "Category": "People describe what they need in their own words, so the category filter does not apply."}
+                           "each counts as one person; what they say is never shown here."}
+    note = "People describe what they need in their own words, so the category filter does not apply."
     tables = []
     for index, key, title, label in ((0, "requests_by_area", "“Tell us what you need” requests, by area", "Area"),
                                      (1, "requests_by_month", "“Tell us what you need” requests, by month", "Month")):
@@ -287,7 +287,8 @@ def _requests_by(filters: Filters) -> list[Table]:
         keys = sorted(counts) if index else sorted(counts, key=lambda k: (-counts[k], k))
         rows = [{"label": f"{k:%B %Y}" if index else k, "requests": counts[k], "people": counts[k]} for k in keys]
         tables.append(Table(key, title, [Column("label", label), Column("requests", "Requests", "count")], rows, dict(meaning),
-                            total={"label": "All", "requests": len(found), "people": len(found)}, chart=("label", "requests")))
+                            total={"label": "All", "requests": len(found), "people": len(found)}, chart=("label", "requests"),
+                            note=note))
     return tables
 
 
