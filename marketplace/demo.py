@@ -40,6 +40,9 @@ from .underspend import service as underspend
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_COUNCIL = "aldermoor"
 PLAN_YEAR = (date(2026, 4, 1), date(2027, 3, 31))
+# The plan year before, for every demo-council holder but the one who signs in: the same budget and
+# outcomes, spent by now, so the commissioners' reports have a whole year to read.
+PREVIOUS_YEAR = (date(2025, 4, 1), date(2026, 3, 31))
 
 
 FIRST_NAMES = ["Sam", "Alex", "Jo", "Priya", "Tom", "Aisha", "Chris", "Maria", "David", "Fatima", "Liam", "Grace",
@@ -149,6 +152,7 @@ def _load(echo) -> dict:
     for slug, council in councils.items():
         if slug != DEMO_COUNCIL:
             _small_council(council, users)
+    _previous_year(holders, users)
     _plans(holders, users)
     listing_count = catalogue_demo.load(councils, users)
     db.session.info["skip_search_sync"] = True  # rebuilt in one go below
@@ -172,11 +176,14 @@ def _money_so_far(holders, councils, users, echo) -> None:
     have done by today: last month's statements and the underspend check (both safe to run again)."""
     others = db.session.scalars(db.select(Holder).where(Holder.council_id != councils[DEMO_COUNCIL].id)
                                 .order_by(Holder.id)).all()
-    budgets = [b for h in holders + others
-               for b in db.session.scalars(db.select(BudgetPeriod).filter_by(holder_id=h.id, starts_on=PLAN_YEAR[0]))]
-    written = demo_money.spend_a_year(budgets, users[R.CARE_COORDINATOR])
+    budgets = [b for year in (PREVIOUS_YEAR, PLAN_YEAR) for h in holders + others
+               for b in db.session.scalars(db.select(BudgetPeriod).filter_by(holder_id=h.id, starts_on=year[0]))]
+    last_year = [b for b in budgets if b.starts_on == PREVIOUS_YEAR[0]]
+    buyers = demo_money.stockport_buyers(len(last_year), [b.holder_id for b in last_year
+                                                          if b.deployment_option == "direct_payment"])
+    written = demo_money.spend_a_year(budgets, users[R.CARE_COORDINATOR], buyers)
     db.session.commit()
-    echo(f"Recorded {written} purchases and payments made since {PLAN_YEAR[0]:%-d %B %Y}.")
+    echo(f"Recorded {written} purchases and payments made since {PREVIOUS_YEAR[0]:%-d %B %Y}.")
     demo_ratings.buy_and_rate(holders, councils[DEMO_COUNCIL], users, echo)
     last_month = (clock.today().replace(day=1) - timedelta(days=1)).replace(day=1)
     if PLAN_YEAR[0] <= last_month:
@@ -273,35 +280,61 @@ DEMO_OUTCOMES = [
 ]
 
 
+def _previous_year(holders, users) -> None:
+    """Last year's budget and approved plan (version 1) for each demo-council holder but Sam, decided in
+    March 2025; this year's plan is then version 2."""
+    with clock.frozen(datetime(2025, 3, 17, 10, tzinfo=timezone.utc)):
+        for n, holder in enumerate(holders[1:], start=1):
+            current = db.session.scalar(db.select(BudgetPeriod).filter_by(holder_id=holder.id, starts_on=PLAN_YEAR[0]))
+            last = db.session.scalar(db.select(BudgetPeriod).filter_by(holder_id=holder.id, starts_on=PREVIOUS_YEAR[0]))
+            if last is None:
+                last = BudgetPeriod(holder_id=holder.id, council_id=holder.council_id, starts_on=PREVIOUS_YEAR[0],
+                                    ends_on=PREVIOUS_YEAR[1])
+                db.session.add(last)
+            last.approved_annual_budget_pence = current.approved_annual_budget_pence
+            last.indicative_budget_pence = current.indicative_budget_pence
+            last.deployment_option = current.deployment_option
+            db.session.flush()
+            _plan_for(holder, last, users[R.CARE_COORDINATOR], n, version=1, prefix="p")
+
+
+def _plan_for(holder, budget, coordinator, n: int, *, version: int, prefix: str) -> None:
+    """An approved plan for ``budget``, its outcomes sharing the approved amount (skipped if it has one)."""
+    if db.session.scalar(db.select(SupportPlan.id).filter_by(budget_id=budget.id)) is not None:
+        return
+    plan = SupportPlan(holder_id=holder.id, budget_id=budget.id, council_id=holder.council_id, version=version,
+                       about_me=holder.about_me, crisis_plan="Call my care coordinator; if out of hours, the crisis team.",
+                       written_with=["self", "coordinator"] if n % 2 else ["broker"], created_by_id=coordinator.id,
+                       decided_by_id=coordinator.id, submitted_at=clock.now(), decided_at=clock.now())
+    total, given = budget.approved_annual_budget_pence, 0
+    for position, (words, codes, categories, share) in enumerate(DEMO_OUTCOMES):
+        amount = total - given if position == len(DEMO_OUTCOMES) - 1 else total * share // 100
+        given += amount
+        plan.outcomes.append(PlanOutcome(key=f"{prefix}{holder.id}-{position}", position=position, codes=codes,
+                                         own_words=words, amount_pence=amount, categories=categories))
+    db.session.add(plan)
+    PLAN.start(plan, "draft", record=False)
+    PLAN.move(plan, "submitted", actor=coordinator, version=version)
+    PLAN.move(plan, "approved", actor=coordinator, version=version)
+
+
 def _plans(holders, users) -> None:
-    """An approved plan for every demo holder, its outcomes sharing the approved budget.
+    """An approved plan for every demo holder's budget this year, its outcomes sharing the approved budget
+    (version 2 where last year's is version 1; the small councils' holders and Sam have no last year).
 
     Built directly (not through the decision service) so loading stays quick; the one
     demo holder who signs in gets a plan whose timeline was made through the services.
     """
     coordinator = users[R.CARE_COORDINATOR]
     for n, holder in enumerate(holders):
-        if db.session.scalar(db.select(SupportPlan).filter_by(holder_id=holder.id)) is not None:
-            continue
         budget = db.session.scalar(db.select(BudgetPeriod).filter_by(holder_id=holder.id, starts_on=PLAN_YEAR[0]))
         if n == 0:
-            _sam_plan(holder, budget, users)
+            if db.session.scalar(db.select(SupportPlan.id).filter_by(holder_id=holder.id)) is None:
+                _sam_plan(holder, budget, users)
             continue
-        plan = SupportPlan(holder_id=holder.id, budget_id=budget.id, council_id=holder.council_id, version=1,
-                           about_me=holder.about_me, crisis_plan="Call my care coordinator; if out of hours, the crisis team.",
-                           written_with=["self", "coordinator"] if n % 2 else ["broker"], created_by_id=coordinator.id,
-                           decided_by_id=coordinator.id, submitted_at=clock.now(), decided_at=clock.now())
-        total = budget.approved_annual_budget_pence
-        given = 0
-        for position, (words, codes, categories, share) in enumerate(DEMO_OUTCOMES):
-            amount = total - given if position == len(DEMO_OUTCOMES) - 1 else total * share // 100
-            given += amount
-            plan.outcomes.append(PlanOutcome(key=f"d{holder.id}-{position}", position=position, codes=codes, own_words=words,
-                                             amount_pence=amount, categories=categories))
-        db.session.add(plan)
-        PLAN.start(plan, "draft", record=False)
-        PLAN.move(plan, "submitted", actor=coordinator, version=1)
-        PLAN.move(plan, "approved", actor=coordinator, version=1)
+        earlier = db.session.scalar(db.select(db.func.count(SupportPlan.id)).where(
+            SupportPlan.holder_id == holder.id, SupportPlan.budget_id != budget.id))
+        _plan_for(holder, budget, coordinator, n, version=earlier + 1, prefix="d")
     db.session.flush()
 
 

@@ -5,6 +5,12 @@ shared between their plan's outcomes: direct-payment holders as purchases record
 marketplace (with a receipt photo where the council asks for one, a few left missing so the audit
 shows what that looks like), managed accounts and council-managed budgets as payments made for them.
 About one holder in fifteen spends under half, so the underspend check has real cases for finance.
+A plan year that has ended was spent almost in full (95 to 99%; the underspenders 80%).
+
+What direct-payment holders buy is in the proportions of the Stockport pilot's table (data/
+spend_categories.csv): for each category it prints, that share of all the holders buys in it (a
+purchase says its category, as a holder recording one may), so the commissioners' "share of holders
+buying in each category" comes out as the table's when read back from the ledger.
 
 This is a bulk path: it writes the rows ``spending.service.record_purchase`` and ``ledger.pay`` write
 (an OutsidePurchase and its external_spend entry; a payment), dated on the 20th of each month, in one
@@ -14,13 +20,14 @@ run again.
 """
 from __future__ import annotations
 
+import csv
 import io
 import secrets
 from datetime import date, datetime, timezone
 
 from PIL import Image, ImageDraw
 
-from . import clock
+from . import clock, taxonomy
 from .budgets import ledger
 from .budgets.models import BudgetPeriod, LedgerEntry
 from .extensions import db
@@ -59,26 +66,45 @@ def _months(start: date, today: date) -> list[date]:
     return months
 
 
-def _share(holder_number: int) -> float:
+def _share(holder_number: int, ended: bool) -> float:
     if holder_number % UNDERSPENDER_EVERY == 7:
-        return 0.45
-    return 0.88 + (holder_number * 37 % 11) / 100
+        return 0.80 if ended else 0.45
+    return (0.95 + (holder_number * 37 % 5) / 100) if ended else 0.88 + (holder_number * 37 % 11) / 100
 
 
-def spend_a_year(budgets: list[BudgetPeriod], staff) -> int:
+def stockport_buyers(population: int, eligible: list[int]) -> dict[int, list[str]]:
+    """holder id -> the categories they buy in: for each category the Stockport table prints, its share of
+    ``population`` holders, dealt in turn among ``eligible`` (those who buy outside the marketplace)."""
+    rows = [(taxonomy.SPEND_TO_SLUG[r["category"]], float(r["share_of_holders_pct"]))
+            for r in csv.DictReader(io.StringIO(taxonomy._data("spend_categories.csv"))) if r["share_of_holders_pct"]]
+    buyers: dict[int, list[str]] = {holder_id: [] for holder_id in eligible}
+    turn = 0
+    for slug, percent in rows:
+        for _ in range(min(len(eligible), round(percent * population / 100))):
+            while slug in buyers[eligible[turn % len(eligible)]]:
+                turn += 1
+            buyers[eligible[turn % len(eligible)]].append(slug)
+            turn += 1
+    return buyers
+
+
+def spend_a_year(budgets: list[BudgetPeriod], staff, buyers: dict[int, list[str]] | None = None) -> int:
     """Post the demo spending for each budget (in the order given) not spent from yet, recorded by the
     holder where they sign in, else by ``staff``; returns the number of purchases and payments written."""
     spent_already = set(db.session.scalars(db.select(LedgerEntry.budget_id).where(
         LedgerEntry.kind.in_(("payment", "external_spend"))).distinct()))
     receipt = _receipt_image()
     written = 0
-    for number, budget in enumerate(budgets):
+    numbers: dict[int, int] = {}
+    for budget in budgets:
+        number = numbers.setdefault(budget.holder_id, len(numbers))  # a holder keeps their habits from year to year
         plan = approved_plan(budget)
         if budget.id in spent_already or plan is None or not plan.outcomes:
             continue
         actor = budget.holder.user or staff
         option = budget.deployment_option if budget.deployment_option in WHAT[0] else "council_managed"
-        share = _share(number)
+        share = _share(number, budget.ends_on < clock.today())
+        kinds = (buyers or {}).get(budget.holder_id, [])
         came_in: dict[tuple[date, str | None], int] = {}
         for entry in ledger.entries_for(budget.id):
             if entry.kind in ("funding", "contribution"):
@@ -86,11 +112,11 @@ def spend_a_year(budgets: list[BudgetPeriod], staff) -> int:
                 came_in[(month, entry.pot)] = came_in.get((month, entry.pot), 0) + entry.amount_pence
         for day in _months(budget.starts_on, min(clock.today(), budget.ends_on)):
             with clock.frozen(datetime(day.year, day.month, day.day, 11, tzinfo=timezone.utc)):
-                written += _spend_month(budget, plan, option, day, came_in, share, receipt, actor)
+                written += _spend_month(budget, plan, option, day, came_in, share, receipt, actor, kinds)
     return written
 
 
-def _spend_month(budget, plan, option, day, came_in, share, receipt, actor) -> int:
+def _spend_month(budget, plan, option, day, came_in, share, receipt, actor, kinds) -> int:
     outcomes = plan.outcomes
     if budget.council.money_is_earmarked:
         wanted = [(o, int(came_in.get((day, o.key), 0) * share)) for o in outcomes]
@@ -106,6 +132,7 @@ def _spend_month(budget, plan, option, day, came_in, share, receipt, actor) -> i
         if option == "direct_payment":
             purchase = OutsidePurchase(holder_id=budget.holder_id, budget_id=budget.id, council_id=budget.council_id,
                                        description=what, bought_on=day, amount_pence=amount, outcome_key=outcome.key,
+                                       category=kinds[(position + day.month) % len(kinds)] if kinds else None,
                                        receipt_needed=receipt_needed(budget.council, amount), recorded_by_id=actor.id)
             db.session.add(purchase)
             db.session.flush()
