@@ -100,7 +100,7 @@ def _by(items: list[Spent], attribute: str, key: str, title: str, label: str, *,
     return Table(key, title, [Column("label", label), Column("holders", "Holders", "count"), Column("spend", "Spend", "money"),
                               Column("share", "Share of spend", "percent")], rows, dict(DEFINITIONS),
                  total={"label": "All", "holders": len(everyone), "spend": total, "share": 100.0 if total else 0.0,
-                        "people": len(everyone)}, chart=("label", "spend") if chart else None)
+                        "people": len(everyone)}, chart=("label", "spend") if chart else None, ranked=order_by_value)
 
 
 def holders_with_budgets(filters: Filters) -> list[tuple[int, int, date, date]]:
@@ -130,7 +130,7 @@ def share_buying(items: list[Spent], budgets: list[tuple]) -> Table:
                  {"Holders buying": "Holders with a budget in the period who bought anything in the category.",
                   "Share of holders": f"Holders buying, as a share of the {len(population):,} holders with a budget running "
                                       "in the period (a holder buying in three categories counts in each)."},
-                 chart=("label", "share"),
+                 chart=("label", "share"), ranked=True,
                  note="The measure of the Stockport pilot's table of what people bought with their budgets.")
 
 

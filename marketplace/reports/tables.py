@@ -27,6 +27,7 @@ class Table:
     total: dict | None = None  # a total row (its "people" too), hidden when it describes fewer than 5
     chart: tuple[str, str] | None = None  # (label column, value column) to draw, or None
     note: str | None = None
+    ranked: bool = False  # rows in order of their figures: hidden rows then go last, by label (their rank would tell)
     suppressed: bool = False  # set by ``protect``
 
     def protect(self) -> "Table":
@@ -38,6 +39,10 @@ class Table:
         if self.total is not None and total_hidden(people):
             self.total["hidden"] = True
         self.suppressed = bool(gone)
+        if self.ranked and gone:
+            label = self.columns[0].key
+            self.rows = ([row for row in self.rows if not row["hidden"]]
+                         + sorted((row for row in self.rows if row["hidden"]), key=lambda row: str(row.get(label))))
         return self
 
     def shown(self, row: dict, column: Column):

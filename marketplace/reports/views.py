@@ -8,7 +8,7 @@ from flask_login import login_required
 
 from .. import taxonomy
 from ..web import council_page
-from . import demand, market, prices, spend, underspend  # noqa: F401 -- each registers its report
+from . import demand, market, prices, signals, spend, underspend  # noqa: F401 -- each registers its report
 from .charts import bar_svg
 from .exports import as_csv
 from .filters import comparison, from_args
@@ -73,8 +73,6 @@ def chart(name: str, table: str):
 def demand_signals(slug: str):
     """Public, for anyone thinking of offering support: what people in the council's areas looked for and
     could not find. Aggregates only; an area not the council's own shows every area."""
-    from . import signals  # the page and the portal's panel share it
-
     council = signals.council_by_slug(slug)
     if council is None:
         abort(404)
@@ -83,13 +81,8 @@ def demand_signals(slug: str):
     return render_template("reports/demand_signals.html", signals=found, title=title)
 
 
-def signals_for_organisation(organisation) -> list:
-    """The provider portal's panel: the signals of each council that approved ``organisation``."""
-    from . import signals
-
-    return signals.for_organisation(organisation)
-
-
 def init_app(app) -> None:
+    """Pages, and ``demand_signals(organisation)`` for the provider portal's panel (the same aggregates
+    as the public page, for each council that approved the organisation)."""
     app.register_blueprint(bp)
-    app.add_template_global(signals_for_organisation, "demand_signals")
+    app.add_template_global(signals.for_organisation, "demand_signals")
