@@ -23,6 +23,7 @@ def bar_svg(table: Table) -> str:
     label_key, value_key = table.chart
     column = next(c for c in table.columns if c.key == value_key)
     rows = [r for r in table.rows if not r.get("hidden") and r.get(value_key) is not None][:MOST_BARS]
+    rows.reverse()  # a horizontal bar chart draws its first bar at the bottom: the table's first row goes on top
     chart = pygal.HorizontalBar(width=800, height=max(220, 80 + 32 * len(rows)), show_legend=False, js=[],
                                 disable_xml_declaration=True, style=STYLE, truncate_label=40, print_values=False,
                                 explicit_size=False)
