@@ -120,3 +120,24 @@ def test_a_purchase_outside_the_marketplace_counts_in_the_category_the_holder_ga
     assert cells(t["by_category"]) == [["Support in social activities", "6", "£480.00", "82.8%"],
                                        ["Gym membership", "5", "£100.00", "17.2%"]]
     assert cells(t["share_buying"]) == [["Support in social activities", "6", "100.0%"], ["Gym membership", "5", "83.3%"]]
+
+
+def test_two_areas_side_by_side_and_no_way_from_a_report_to_a_person(six, app):
+    """Comparing: each half its own filters and tables. And a commissioner reaches no per-person page:
+    the reports link to none, and the holder's pages refuse them."""
+    m = six[0]
+    area = m.holder.postcode_district or "SK4"
+    commissioner = factories.user(R.COMMISSIONER, m.council)
+    browser = Browser(app.test_client())
+    browser.sign_in(commissioner.email)
+    with clock.frozen(NOW):
+        page = browser.get(f"/council/reports/spend?from=2026-11&to=2026-11&compare=1&compare_from=2026-10&compare_to=2026-10"
+                           f"&compare_area={area}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<h2 class=\"govuk-heading-l\">November 2026</h2>" in html
+    assert f"<h2 class=\"govuk-heading-l\">October 2026, area {area}</h2>" in html
+    assert "/holders/" not in html and m.holder.reference not in html
+    for url in (f"/holders/{m.holder.id}", f"/holders/{m.holder.id}/money", f"/holders/{m.holder.id}/statements",
+                f"/holders/{m.holder.id}/audit", "/holders", f"/holders/{m.holder.id}/spending"):
+        assert browser.get(url).status_code in (403, 404), url
