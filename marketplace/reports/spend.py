@@ -53,10 +53,12 @@ class Spent:
 def spent(filters: Filters) -> list[Spent]:
     """Every movement of money out of the council's budgets in the period, with what it was for: one query,
     the provider and category joined in (a payment's category is that of its order's line for the same plan
-    outcome, else the order's first line)."""
+    outcome, else of one of the order's lines, the first by name)."""
     def first_line(*where):
-        return (select(OrderLine.category).where(OrderLine.order_id == Invoice.order_id, *where).order_by(OrderLine.id)
-                .limit(1).correlate(Invoice, LedgerEntry).scalar_subquery())
+        # min() rather than ORDER BY id LIMIT 1: PostgreSQL answered that by walking the whole primary key
+        # for each payment (4.5 minutes at a county's size); this one reads the order's lines by its index.
+        return (select(func.min(OrderLine.category)).where(OrderLine.order_id == Invoice.order_id, *where)
+                .correlate(Invoice, LedgerEntry).scalar_subquery())
     category = func.coalesce(first_line(OrderLine.outcome_key == LedgerEntry.outcome_key), first_line(), OutsidePurchase.category)
     query = (select(LedgerEntry.holder_id, LedgerEntry.kind, LedgerEntry.amount_pence, LedgerEntry.effective_on,
                     BudgetPeriod.deployment_option, Holder.postcode_district, Organisation.name, Organisation.kind.label("org_kind"),
