@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .. import clock
 from ..fields import DateField, QuantityField, options, strip_whitespace
-from .models import DAY_NAMES, MOST_TIME_CHARACTERS
+from .models import DAY_NAMES, DECLINE_KINDS, MOST_TIME_CHARACTERS
 
 DAY_CHOICES = list(DAY_NAMES.items())
 
@@ -87,6 +87,15 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField("Reason (the person will read this)", widget=GovTextArea(),
                            validators=[InputRequired("Give a reason"), Length(max=2000)])
     submit = SubmitField("Send", widget=GovSubmitInput())
+
+
+class DeclineForm(ReasonForm):
+    kind = RadioField("Why are you declining?", widget=GovRadioInput(), validators=[InputRequired("Choose why you are declining")],
+                      choices=options(list(DECLINE_KINDS.items())),
+                      description="This is counted, without names, so the council can see what support is missing.")
+    reason = TextAreaField("Tell the person why, in your own words (they will read this)", widget=GovTextArea(),
+                           validators=[InputRequired("Give a reason"), Length(max=2000)])
+    submit = SubmitField("Decline the order", widget=GovSubmitInput())
 
 
 class ApprovalForm(FlaskForm):

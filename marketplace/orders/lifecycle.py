@@ -11,7 +11,7 @@ from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..money import format_pence
 from ..policy import can
-from .models import OCCURRENCE, ORDER, Order
+from .models import DECLINE_KINDS, OCCURRENCE, ORDER, Order
 from .notices import announce, tell_buyers, tell_provider
 
 # Where every date has reached one of these, the order has run its course.
@@ -101,14 +101,18 @@ def accept(actor, order: Order) -> Order:
     return order
 
 
-def decline(actor, order: Order, reason: str) -> Order:
-    """The provider says no; every penny promised goes back to the budget."""
+def decline(actor, order: Order, reason: str, kind: str = "other") -> Order:
+    """The provider says no, saying which kind of reason (``DECLINE_KINDS``: counted in the commissioners'
+    unmet-demand report) and why in their own words (for the buyer); every penny promised goes back."""
     require_provider(actor, order)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Give a reason the person can read.")
-    ORDER.move(order, "declined", actor=actor, reason=reason)
+    if kind not in DECLINE_KINDS:
+        raise DomainError("Choose why you are declining.")
+    ORDER.move(order, "declined", actor=actor, reason=reason, kind=kind)
     order.decision_reason = reason
+    order.decline_kind = kind
     order.closed_at = clock.now()
     release_open(actor, order, "Declined by the provider")
     db.session.flush()  # told in the same transaction as the change

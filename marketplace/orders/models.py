@@ -37,6 +37,13 @@ OCCURRENCE_STATUSES = {
 NOT_YET_BOOKED = {"awaiting_approval": "Requested: waiting for the care coordinator",
                   "placed": "Requested: waiting for the provider", "rejected": "Not going ahead",
                   "declined": "Not going ahead"}
+# Why a provider declined, in words commissioners can count (the provider's own words go to the buyer only).
+DECLINE_KINDS = {
+    "capacity": "We have nobody free to do it (capacity)",
+    "area": "We do not cover where the person lives (area)",
+    "needs": "We cannot meet the person's needs (needs)",
+    "other": "Another reason",
+}
 ORDER = StateMachine("order", {
     "awaiting_approval": {"placed", "rejected", "cancelled"},
     "placed": {"accepted", "declined", "cancelled"},
@@ -158,6 +165,7 @@ class Order(Stateful, db.Model):
     committed_pence: Mapped[int] = mapped_column(Integer, default=0)  # what the order promised when placed
     approval_reasons: Mapped[list] = mapped_column(JSON, default=list)  # why it needs the coordinator
     decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # coordinator's or provider's reason
+    decline_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)  # why a provider declined: DECLINE_KINDS
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     note_to_provider: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -23,7 +23,18 @@ from ..providers import service as providers
 from ..web import attempt, council_page, id_arg, load
 from . import amendments, delivery, enquiries, lifecycle, queries
 from .basket import add_to_basket, remove_from_basket
-from .forms import AddToBasketForm, AmendmentForm, AnswerForm, ApprovalForm, CancelForm, CheckoutForm, DeliveryForm, EnquiryForm, ReasonForm
+from .forms import (
+    AddToBasketForm,
+    AmendmentForm,
+    AnswerForm,
+    ApprovalForm,
+    CancelForm,
+    CheckoutForm,
+    DeclineForm,
+    DeliveryForm,
+    EnquiryForm,
+    ReasonForm,
+)
 from .models import BasketItem, Enquiry, Occurrence, Order, OrderLine, ScheduleAmendment
 from .placing import place
 from .quote import CheckoutContext, OrderDoesNotFit, quote
@@ -169,12 +180,12 @@ def accept(order_id: int):
     return _back_to_order(order)
 
 
-def _reason_page(order: Order, call, success: str, *, title: str, heading: str, action: str, then=None):
-    """A page asking for a reason (decline, dispute, withdraw): on a valid form run ``call(reason)``."""
-    form = ReasonForm()
+def _reason_page(order: Order, call, success: str, *, title: str, heading: str, action: str, then=None, form=None):
+    """A page asking for a reason (decline, dispute, withdraw): on a valid form run ``call(form)``."""
+    form = form or ReasonForm()
     problem = None
     if form.validate_on_submit():
-        _, problem = attempt(lambda: call(form.reason.data))
+        _, problem = attempt(lambda: call(form))
         if problem is None:
             flash(success, "success")
             return then or _back_to_order(order)
@@ -186,10 +197,10 @@ def _reason_page(order: Order, call, success: str, *, title: str, heading: str, 
 @login_required
 def decline(order_id: int):
     order = load(Order, order_id, "order.provide")
-    return _reason_page(order, lambda reason: lifecycle.decline(current_user, order, reason),
+    return _reason_page(order, lambda form: lifecycle.decline(current_user, order, form.reason.data, form.kind.data),
                         "Declined. The money is back in the person's budget and they have been told.",
                         title="Decline this order", heading=f"Decline order {order.id}?",
-                        action=url_for("orders.decline", order_id=order.id))
+                        action=url_for("orders.decline", order_id=order.id), form=DeclineForm())
 
 
 @bp.route("/orders/<int:order_id>/approval", methods=["GET", "POST"])
@@ -254,7 +265,7 @@ def confirm(occurrence_id: int):
 @login_required
 def dispute(occurrence_id: int):
     occurrence = load(Occurrence, occurrence_id, "order.confirm", via=lambda o: o.order)
-    return _reason_page(occurrence.order, lambda reason: delivery.dispute(current_user, occurrence, reason),
+    return _reason_page(occurrence.order, lambda form: delivery.dispute(current_user, occurrence, form.reason.data),
                         "We have told the provider. Nothing will be paid for this until it is sorted out.",
                         title="Something wrong?", heading=f"What was wrong with {occurrence.on:%-d %B}?",
                         action=url_for("orders.dispute", occurrence_id=occurrence.id))
@@ -264,7 +275,7 @@ def dispute(occurrence_id: int):
 @login_required
 def withdraw(occurrence_id: int):
     occurrence = load(Occurrence, occurrence_id, "order.provide", via=lambda o: o.order)
-    return _reason_page(occurrence.order, lambda reason: delivery.withdraw_delivery(current_user, occurrence, reason),
+    return _reason_page(occurrence.order, lambda form: delivery.withdraw_delivery(current_user, occurrence, form.reason.data),
                         "Withdrawn. The money is back in the person's budget.",
                         title="Withdraw this delivery", heading="Withdraw this delivery?",
                         action=url_for("orders.withdraw", occurrence_id=occurrence.id))

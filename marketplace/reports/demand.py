@@ -19,7 +19,7 @@ from .. import clock, taxonomy
 from ..budgets.models import BudgetPeriod
 from ..extensions import db
 from ..holders.models import Holder
-from ..orders.models import Order, OrderLine
+from ..orders.models import DECLINE_KINDS, Order, OrderLine
 from ..plans.models import PlanOutcome, SupportPlan
 from ..providers.models import ORGANISATION_KINDS, Organisation, OrganisationApproval
 from ..ratings.models import Review
@@ -208,7 +208,8 @@ def gaps_by_area_and_category(needs: list[Need]) -> list[dict]:
 
 def _order_lines(filters: Filters, *conditions):
     """(order id, holder id, provider kind, category, placed, accepted) for each line of the council's orders."""
-    query = (select(Order.id, Order.holder_id, Organisation.kind, OrderLine.category, Order.placed_at, Order.accepted_at)
+    query = (select(Order.id, Order.holder_id, Organisation.kind, OrderLine.category, Order.placed_at, Order.accepted_at,
+                    Order.decline_kind)
              .join(OrderLine, OrderLine.order_id == Order.id).join(Organisation, Organisation.id == Order.organisation_id)
              .where(Order.council_id == filters.council.id, *conditions))
     if filters.area:
@@ -231,8 +232,8 @@ def _orders_by(rows, label_of, key: str, title: str, label: str) -> Table:
                                      "in each).", "Holders": "Budget holders whose orders these were."},
                  total={"label": "All", "orders": len({row.id for row in rows}), "holders": len(everyone), "people": len(everyone)},
                  chart=("label", "orders"),
-                 note="Providers give their reasons in their own words, which could say who the person is, so the "
-                      "reasons are not shown: only how many orders were declined, for what and by which kind of provider.")
+                 note="Providers choose a kind of reason (capacity, area, needs or another) and give the person their "
+                      "own words; the words could say who the person is, so only the kinds are counted.")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -344,6 +345,8 @@ def build(filters: Filters) -> list[Table]:
                     "Area (postcode district)"),
         _orders_by(declined, lambda r: taxonomy.category_name(r.category), "declined_by_category",
                    "Orders declined by providers, by category", "Category"),
+        _orders_by(declined, lambda r: DECLINE_KINDS.get(r.decline_kind or "", "Not said (declined before reasons were asked)"),
+                   "declined_by_reason", "Orders declined by providers, by reason", "Reason"),
         _orders_by(declined, lambda r: ORGANISATION_KINDS.get(r.kind, r.kind), "declined_by_kind",
                    "Orders declined by providers, by kind of provider", "Kind of provider"),
         _acceptance(accepted),

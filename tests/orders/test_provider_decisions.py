@@ -28,14 +28,18 @@ def test_the_provider_declines_with_a_reason_and_the_budget_is_back_exactly_as_b
     placed = order(jo, holder, sessions, 1, outing, schedule=WEEKLY)
     assert pot(budget, outing).committed == 32000
     browser.sign_in("pat@example.com")
-    response = browser.submit(f"/orders/{placed.id}/decline", {"reason": "We have no worker free on Thursdays."})
+    unsaid = browser.submit(f"/orders/{placed.id}/decline", {"reason": "We have no worker free on Thursdays."})
+    assert unsaid.status_code == 200 and "Choose why you are declining" in unsaid.get_data(as_text=True)
+    assert "We have no worker free on Thursdays." in unsaid.get_data(as_text=True)  # kept, to send again
+    response = browser.submit(f"/orders/{placed.id}/decline", {"kind": "capacity", "reason": "We have no worker free on Thursdays."})
     assert response.status_code == 302
     after = ledger.balances(budget.id)
     assert after.pot(outing.key) == before.pot(outing.key)
     assert after.pot(home.key) == before.pot(home.key)
     assert after.total == before.total
     placed = fresh(placed)
-    assert (placed.status, placed.decision_reason) == ("declined", "We have no worker free on Thursdays.")
+    assert (placed.status, placed.decision_reason, placed.decline_kind) == ("declined", "We have no worker free on Thursdays.",
+                                                                          "capacity")
     assert {o.status for o in placed.lines[0].occurrences} == {"cancelled"}
 
 

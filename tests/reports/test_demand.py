@@ -221,8 +221,8 @@ def test_declined_orders_time_to_accept_and_poor_ratings(market, frozen):
         frozen.moment = ORDERED + wait
         lifecycle.accept(provider, made)
     frozen.moment = ORDERED + timedelta(days=11)
-    for made, provider in refused:
-        lifecycle.decline(provider, made, "Sorry, we are full")
+    for (made, provider), kind in zip(refused, ["capacity"] * 4 + ["area", "needs"]):
+        lifecycle.decline(provider, made, "Sorry, we are full", kind)
     scores = [2, 1, 2, 2, 1, 1, 2, 4]
     for (made, provider, _wait), score, (person, _holder, _plan) in zip(placed, scores, buyers + buyers[:2]):
         for occurrence in made.lines[0].occurrences:
@@ -241,6 +241,9 @@ def test_declined_orders_time_to_accept_and_poor_ratings(market, frozen):
         ("Support in social activities", 5, 5), ("The arts", 1, 1), ("All", 6, 6)]
     assert shown(tables["declined_by_category"]) == [("Support in social activities", FEWER, FEWER), ("The arts", FEWER, FEWER),
                                                      ("All", "6", "6")]
+    assert figures(raw["declined_by_reason"], "label", "orders", "holders") == [
+        ("We have nobody free to do it (capacity)", 4, 4), ("We cannot meet the person's needs (needs)", 1, 1),
+        ("We do not cover where the person lives (area)", 1, 1), ("All", 6, 6)]
     assert figures(raw["declined_by_kind"], "label", "orders") == [
         ("Provider organisation", 5), ("Micro-provider (1 to 5 people)", 1), ("All", 6)]
     assert figures(raw["low_ratings"], "label", "low", "holders", "share") == [
