@@ -67,6 +67,7 @@ def buy_and_rate(holders, council, users, echo=print) -> int:
                 written += 1
     _answers_and_a_report(users)
     waiting = _waiting(holders[1 + RATERS:4 + RATERS], council, users)
+    _declined(holders[4 + RATERS:10 + RATERS], council, users)
     sam = holders[0]
     with clock.frozen(clock.now() - timedelta(days=2)):
         _delivered(sam.user, sam, listings[0], users)
@@ -128,10 +129,11 @@ def _delivered(buyer, holder, listing, users):
         (order,) = placing.place(buyer, holder, secrets.token_hex(16))
         if order.status == "awaiting_approval":
             lifecycle.approve(users[R.CARE_COORDINATOR], order, True)
-        lifecycle.accept(provider, order)
-        for occurrence in [o for line in order.lines for o in line.occurrences]:
-            delivery.record_delivery(provider, occurrence)
-            delivery.confirm(buyer, occurrence)
+        with clock.frozen(clock.now() + timedelta(hours=2 + order.id * 7 % 70)):  # providers take hours to days to answer
+            lifecycle.accept(provider, order)
+            for occurrence in [o for line in order.lines for o in line.occurrences]:
+                delivery.record_delivery(provider, occurrence)
+                delivery.confirm(buyer, occurrence)
     except DomainError:
         db.session.rollback()
         return None
@@ -162,6 +164,32 @@ def _waiting(holders, council, users) -> int:
             continue
         placed += order.status == "placed"
     return placed
+
+
+DECLINED = [("capacity", "Sorry, we have nobody free on those days until the new year."),
+            ("capacity", "We are fully booked at the moment."), ("area", "We do not cover your postcode, sorry."),
+            ("needs", "We are not able to support someone who needs two people to help them move."),
+            ("capacity", "Our only worker for this is off sick."), ("area", "That is too far for our team to travel.")]
+
+
+def _declined(holders, council, users) -> None:
+    """Six orders a provider turned down, each with its kind of reason, so the unmet-demand report has some."""
+    for n, holder in enumerate(holders):
+        plan = _plan(holder)
+        offered = [listing for listing in _listings(council, plan)] if plan else []
+        if not offered:
+            continue
+        listing = min(offered[n % len(offered):] or offered, key=lambda item: item.price_pence)
+        outcome = next((o for o in plan.outcomes if listing.category in o.categories), None)
+        buyer = _buyer(holder, council, users[R.HOLDER].password_hash)
+        try:
+            basket.add_to_basket(buyer, holder, listing, 1, outcome.key)
+            (order,) = placing.place(buyer, holder, secrets.token_hex(16))
+            if order.status == "placed":
+                kind, words = DECLINED[n % len(DECLINED)]
+                lifecycle.decline(_provider(listing.organisation), order, words, kind)
+        except DomainError:
+            db.session.rollback()
 
 
 def _answers_and_a_report(users) -> None:

@@ -257,6 +257,10 @@ def test_the_demo_has_a_year_of_real_searches_and_orders_waiting_for_the_demo_pr
     provider = accounts.find_by_email("provider@example.com")
     mine = {g.organisation_id for g in provider.grants}
     assert db.session.scalar(db.select(db.func.count(Order.id)).where(Order.organisation_id.in_(mine), Order.status == "placed")) >= 1
+    kinds = set(db.session.scalars(db.select(Order.decline_kind).filter_by(status="declined")))
+    assert {"capacity", "area"} <= kinds  # declines with their kinds of reason, for the unmet-demand report
+    waits = [o.accepted_at - o.placed_at for o in db.session.scalars(db.select(Order).where(Order.accepted_at.is_not(None)))]
+    assert waits and min(waits).total_seconds() >= 3600  # providers took hours or days to answer
 
 
 def test_the_demo_reproduces_the_stockport_tables_when_the_report_reads_them_back_from_the_ledger(loaded):
