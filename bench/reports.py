@@ -13,7 +13,7 @@ plan year from 1 November 2025 to 31 October 2026:
   tests use (tests/factories.py);
 - by the documented bulk path of bench/statements.py (SQLAlchemy Core inserts writing the rows the services
   write, without the event log): per holder a user, the holder (in one of the council's districts), a
-  budget, ten one-off orders over the year (categories drawn in the proportions of the Stockport table,
+  budget with an approved plan (one outcome foreseeing three categories), ten one-off orders over the year (categories drawn in the proportions of the Stockport table,
   ../shared/reference/spend_categories.csv), each with its line, a paid invoice, a commitment and a
   payment; funding every four weeks; a contribution for one holder in three; a purchase outside the
   marketplace most months; 200,000 searches (one in six with no results) and a review for one order in
@@ -73,6 +73,7 @@ def build(holders: int, seed: int = 17) -> dict:
     from marketplace.extensions import db
     from marketplace.holders.models import Holder
     from marketplace.orders.models import Order, OrderLine
+    from marketplace.plans.models import PlanOutcome, SupportPlan
     from marketplace.ratings.models import Review
     from tests import factories
 
@@ -111,6 +112,16 @@ def build(holders: int, seed: int = 17) -> dict:
         approved_annual_budget_pence=weekly[n] * 52, contribution_pence=weekly[n] * 13 if n % 3 == 0 else 0,
         deployment_option=options[n % 3], mixed_split={}, funding_schedule="four_weekly", lock_version=0,
         created_at=stamp) for n in range(holders)])
+
+    # An approved plan a holder, its one outcome (key "o1", as the ledger entries say) foreseeing three
+    # categories, so the underspend report has positions to measure and unmet demand has plans to read.
+    plans = insert_rows(db, SupportPlan, [dict(
+        holder_id=holder_ids[n], budget_id=budgets[n], council_id=council_of[n].id, version=1, status="approved",
+        risks=[], written_with=["self"], created_by_id=users[n], decided_by_id=users[n], submitted_at=stamp, decided_at=stamp,
+        created_at=stamp) for n in range(holders)])
+    insert_rows(db, PlanOutcome, [dict(
+        plan_id=plans[n], key="o1", position=0, codes=["community"], own_words="Get out and about",
+        amount_pence=weekly[n] * 52, categories=rng.sample(slugs, 3)) for n in range(holders)])
 
     order_rows, plan = [], []
     for n in range(holders):
