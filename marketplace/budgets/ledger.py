@@ -84,6 +84,19 @@ def balances(budget_id: int) -> Balances:
     return result
 
 
+def balances_of(budget_ids: list[int]) -> dict[int, Balances]:
+    """``balances`` for many budgets in one grouped query (reports measuring a whole council)."""
+    result = {budget_id: Balances() for budget_id in budget_ids}
+    for start in range(0, len(budget_ids), 5000):  # within SQLite's limit on bound values
+        chunk = budget_ids[start:start + 5000]
+        rows = db.session.execute(
+            db.select(LedgerEntry.budget_id, LedgerEntry.kind, LedgerEntry.pot, func.sum(LedgerEntry.amount_pence))
+            .where(LedgerEntry.budget_id.in_(chunk)).group_by(LedgerEntry.budget_id, LedgerEntry.kind, LedgerEntry.pot))
+        for budget_id, kind, pot, amount in rows:
+            result[budget_id].apply(kind, pot, int(amount or 0))
+    return result
+
+
 def entries_for(budget_id: int) -> list[LedgerEntry]:
     return db.session.scalars(db.select(LedgerEntry).filter_by(budget_id=budget_id)
                               .order_by(LedgerEntry.effective_on, LedgerEntry.id)).all()

@@ -89,8 +89,9 @@ class Facts:
         return next(((due, pence) for due, pence in self.payments if due > self.on), None)
 
 
-def facts(budget: BudgetPeriod, on: date) -> Facts:
-    total = ledger.balances(budget.id).total
+def facts(budget: BudgetPeriod, on: date, balances: "ledger.Balances | None" = None) -> Facts:
+    """What the position is worked out from; ``balances`` when the caller read many budgets' at once."""
+    total = (balances or ledger.balances(budget.id)).total
     payments = tuple((p.due_on, p.council_pence + p.contribution_pence) for p in schedule(budget))
     return Facts(budget=budget, on=on, held=total.available, committed=total.committed, spent=total.spent,
                  funded=total.funded, payments=payments, yearly=budget.approved_annual_budget_pence or 0)

@@ -68,10 +68,11 @@ class Position:
         return f"{first} {rule}, so nothing needs to happen."
 
 
-def position(budget: BudgetPeriod, on: date | None = None) -> Position:
-    """The position of ``budget`` on ``on`` (today, in Europe/London, by default)."""
+def position(budget: BudgetPeriod, on: date | None = None, balances=None) -> Position:
+    """The position of ``budget`` on ``on`` (today, in Europe/London, by default); ``balances`` from
+    ``ledger.balances_of`` when measuring many budgets."""
     on = on or clock.today()
-    known = facts(budget, on)
+    known = facts(budget, on, balances)
     rule = rule_for(budget.council)
     threshold = rule.threshold(known)
     bites_on, forecast_excess = None, 0

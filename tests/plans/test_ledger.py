@@ -226,3 +226,15 @@ def test_every_movement_is_in_the_event_log_with_its_actor(budget, finance):
                                 .where(Event.action.like("ledger.%")).order_by(Event.id)).all()
     assert [tuple(e) for e in logged] == [("ledger.funding", finance.id, budget.holder_id),
                                           ("ledger.commitment", finance.id, budget.holder_id)]
+
+
+def test_many_budgets_balances_read_at_once_equal_each_read_alone(make, aldermoor, budget, finance):
+    """``balances_of`` (one query, for reports measuring a council) agrees with ``balances`` budget by budget."""
+    other = make.budget(make.holder(aldermoor))
+    saved(ledger.receive(budget, "funding", 10000, pot="swim", actor=finance))
+    ledger.commit(budget, 2500, outcome_key="swim", actor=finance)
+    saved(ledger.pay(budget, 2000, outcome_key="swim", actor=finance))
+    saved(ledger.receive(other, "funding", 700, actor=finance))
+    together = ledger.balances_of([budget.id, other.id, 999_999])
+    assert together[budget.id] == ledger.balances(budget.id) and together[other.id] == ledger.balances(other.id)
+    assert together[999_999] == ledger.Balances()
