@@ -211,15 +211,15 @@ def time_reports(db, council, explain: bool) -> list[tuple[str, float, int, int]
     from marketplace.reports.registry import REPORTS
 
     filters = Filters(council, YEAR_START, YEAR_END)
-    results, slowest = [], (0.0, "", "")
+    results, slowest = [], (0.0, "", "", None)
     engine = db.engine
     for name, found in sorted(REPORTS.items()):
         best, statements, rows = None, 0, 0
         for _ in range(3):
             seen = []
 
-            def count(_conn, _cursor, statement, _params, _context, _many, seen=seen):
-                seen.append((time.perf_counter(), statement))
+            def count(_conn, _cursor, statement, params, _context, _many, seen=seen):
+                seen.append((time.perf_counter(), statement, params))
             event.listen(engine, "before_cursor_execute", count)
             db.session.expire_all()
             start = time.perf_counter()
@@ -228,12 +228,17 @@ def time_reports(db, council, explain: bool) -> list[tuple[str, float, int, int]
             event.remove(engine, "before_cursor_execute", count)
             if best is None or took < best:
                 best, statements, rows = took, len(seen), sum(len(t.rows) for t in tables)
-                gaps = [(b[0] - a[0], a[1]) for a, b in zip(seen, seen[1:] + [(start + took, "")])]
-                if gaps and max(gaps)[0] > slowest[0]:
-                    slowest = (max(gaps)[0], name, max(gaps)[1])
+                # A statement's time: from it to the next one (its rows are read in between).
+                gaps = [(later[0] - this[0], this[1], this[2]) for this, later in zip(seen, seen[1:] + [(start + took, "", None)])]
+                worst = max(gaps, key=lambda gap: gap[0]) if gaps else None
+                if worst and worst[0] > slowest[0]:
+                    slowest = (worst[0], name, worst[1], worst[2])
         results.append((name, best, rows, statements))
-    if explain and slowest[2] and engine.dialect.name == "postgresql":
-        print(f"\nThe slowest statement ({slowest[1]}, {slowest[0]:.2f} s) needs its parameters to EXPLAIN; its SQL:\n{slowest[2][:2000]}")
+    if explain and len(slowest) > 3 and engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            plan = conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {slowest[2]}", slowest[3]).scalars().all()
+        print(f"\nThe slowest statement ({slowest[1]}, about {slowest[0]:.2f} s with reading its rows), as PostgreSQL ran it:")
+        print("\n".join(plan))
     return results
 
 
