@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import now
@@ -87,6 +87,13 @@ class Listing(Stateful, db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+    # A community entry imported from another directory's Open Referral UK feed: the feed (its base
+    # URL or file), the service's id there, and a digest of what was imported, so that re-importing
+    # updates the same entry, and only when something changed (``marketplace.openreferral.importer``).
+    imported_from: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    imported_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    imported_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    __table_args__ = (UniqueConstraint("imported_from", "imported_id", name="uq_listings_imported_from_id"),)
 
     organisation = relationship("Organisation")
     council = relationship("Council")
