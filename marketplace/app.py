@@ -22,6 +22,7 @@ from .extensions import csrf, db, limiter, login_manager, migrate
 from .holders import views as holder_views
 from .home import views as home_views
 from .notifications import views as notification_views
+from .openreferral import cli as openreferral_cli
 from .orders import views as order_views
 from .plans import views as plan_views
 from .providers import views as provider_views
@@ -88,4 +89,5 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     report_views.init_app(app)
     mail.init_app(app)
     catalogue_wiring.init_app(app)
+    openreferral_cli.init_app(app)
     return app
