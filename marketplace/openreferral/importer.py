@@ -63,6 +63,7 @@ MAX_ITEMS = 200  # entries in any one list of a record (areas, locations, addres
 MAX_AREAS = 100  # postcode districts of one service
 MAX_AGE = 130
 INACTIVE = ("inactive", "defunct")
+FREE_WORDS = ("free", "none", "no charge", "nothing", "£0", "£0.00", "0")
 
 
 class BadRecord(Exception):
@@ -340,17 +341,18 @@ def _terms(record: dict) -> tuple[str, list[str]]:
 
 
 def _costs(record: dict) -> str:
-    """What it costs, in words: community entries are free, so a cost goes in the description."""
+    """What it costs, in words: community entries are free, so a cost goes in the description.
+    An option of amount 0 is free whatever its words; one without an amount is a cost unless its words say free."""
     costs = []
     for option in _items(record, "cost_options"):
         amount = _number(option, "amount", 0, 100_000)
         words = " ".join(p for p in (_text(option, "option", MAX_SHORT_TEXT), _text(option, "amount_description", MAX_SHORT_TEXT)) if p)
         if amount:
             costs.append(f"£{amount:,.2f}" + (f" ({words})" if words else ""))
-        elif words and words.lower() not in ("free", "none", "no charge"):
+        elif amount is None and words and words.lower() not in FREE_WORDS:
             costs.append(words)
     fees = _text(record, "fees", MAX_SHORT_TEXT)
-    if fees and fees.lower() not in ("free", "none", "no charge"):
+    if fees and fees.lower() not in FREE_WORDS:
         costs.append(fees)
     return ("Cost: " + "; ".join(dict.fromkeys(costs)) + ".") if costs else ""
 

@@ -261,6 +261,18 @@ def test_a_bad_record_is_refused_with_its_reason(app, changes, reason):
     assert str(refused.value) == reason
 
 
+@pytest.mark.parametrize("costs, description", [
+    ({"cost_options": [{"option": "Public price", "amount": 0, "amount_description": "Free"}], "fees": "Free"}, "Meets weekly."),
+    ({"cost_options": [{"amount": 2, "amount_description": "a session"}]}, "Meets weekly.\n\nCost: £2.00 (a session)."),
+    ({"cost_options": [{"option": "Donations welcome"}]}, "Meets weekly.\n\nCost: Donations welcome."),
+    ({"fees": "£3 for materials"}, "Meets weekly.\n\nCost: £3 for materials."),
+])
+def test_a_cost_stays_free_here_and_is_written_into_the_description(app, costs, description):
+    fields = map_service({**GOOD, "description": "Meets weekly.", **costs})
+    assert fields["description"] == description
+    assert "price_pence" not in fields
+
+
 def test_html_is_reduced_to_plain_text_and_plain_text_is_left_alone():
     assert plain_text("<h2>Who</h2><ul><li>Carers</li><li>Friends &amp; family</li></ul><style>p{}</style>") == \
         "Who\n\n- Carers\n\n- Friends & family"
