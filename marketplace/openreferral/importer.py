@@ -91,7 +91,14 @@ _MARKUP = re.compile(r"<[a-zA-Z/!?]|&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "blockquote",
            "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
-_HIDDEN = {"script", "style", "template", "head"}
+_HIDDEN = {"script", "style", "template", "head", "title", "iframe", "object", "svg", "math", "noscript"}
+# Other elements a directory's text may be marked up with; anything else in angle brackets is words
+# ("meet at the <library> steps").
+_INLINE = {"a", "abbr", "address", "b", "big", "body", "button", "caption", "center", "cite", "code", "col", "colgroup",
+           "dd", "del", "dfn", "dl", "dt", "em", "embed", "figcaption", "figure", "font", "footer", "form", "header",
+           "html", "i", "img", "input", "ins", "kbd", "label", "link", "main", "mark", "meta", "nav", "nobr", "option",
+           "pre", "q", "s", "samp", "select", "small", "span", "strike", "strong", "sub", "sup", "tbody", "td",
+           "textarea", "tfoot", "th", "thead", "time", "tt", "u", "var", "wbr", "aside"}
 
 
 class _PlainText(HTMLParser):
@@ -107,16 +114,22 @@ class _PlainText(HTMLParser):
             self.hidden += 1
         elif tag in _BLOCKS:
             self.parts.append("\n- " if tag == "li" else "\n")
+        elif tag not in _INLINE:
+            self.handle_data(self.get_starttag_text() or "")
 
     def handle_startendtag(self, tag, attrs):
         if tag in _BLOCKS:
             self.parts.append("\n")
+        elif tag not in _INLINE and tag not in _HIDDEN:
+            self.handle_data(self.get_starttag_text() or "")
 
     def handle_endtag(self, tag):
         if tag in _HIDDEN:
             self.hidden = max(0, self.hidden - 1)
         elif tag in _BLOCKS:
             self.parts.append("\n")
+        elif tag not in _INLINE:
+            self.handle_data(f"</{tag}>")
 
     def handle_data(self, data):
         if not self.hidden:
@@ -342,7 +355,8 @@ def _terms(record: dict) -> tuple[str, list[str]]:
 
 def _costs(record: dict) -> str:
     """What it costs, in words: community entries are free, so a cost goes in the description.
-    An option of amount 0 is free whatever its words; one without an amount is a cost unless its words say free."""
+    An option of amount 0 is free whatever its words; one without an amount is a cost unless its words say free.
+    The deprecated ``fees`` counts only where there are no cost options (feeds often give both)."""
     costs = []
     for option in _items(record, "cost_options"):
         amount = _number(option, "amount", 0, 100_000)
@@ -351,8 +365,8 @@ def _costs(record: dict) -> str:
             costs.append(f"£{amount:,.2f}" + (f" ({words})" if words else ""))
         elif amount is None and words and words.lower() not in FREE_WORDS:
             costs.append(words)
-    fees = _text(record, "fees", MAX_SHORT_TEXT)
-    if fees and fees.lower() not in FREE_WORDS:
+    fees = _text(record, "fees", MAX_SHORT_TEXT)  # deprecated: read only from a feed without cost options
+    if fees and fees.lower() not in FREE_WORDS and not record.get("cost_options"):
         costs.append(fees)
     return ("Cost: " + "; ".join(dict.fromkeys(costs)) + ".") if costs else ""
 

@@ -277,6 +277,7 @@ def test_html_is_reduced_to_plain_text_and_plain_text_is_left_alone():
     assert plain_text("<h2>Who</h2><ul><li>Carers</li><li>Friends &amp; family</li></ul><style>p{}</style>") == \
         "Who\n\n- Carers\n\n- Friends & family"
     assert plain_text("Fish < chips, 2 > 1\n\nSecond paragraph") == "Fish < chips, 2 > 1\n\nSecond paragraph"
+    assert plain_text("Meet at the <library> steps, <b>10am</b>") == "Meet at the <library> steps, 10am"
     assert plain_text("<a href='javascript:x'>Click</a>\x00 me", one_line=True) == "Click me"
 
 
@@ -386,3 +387,4 @@ def test_a_broken_or_non_feed_address_stops_with_a_clear_message(app, aldermoor,
     assert "is not an Open Referral UK list of services: it is not JSON" in html.output
     assert "could not reach http://127.0.0.1:9/openreferral/services" in down.output
     assert imported() == {}
+
