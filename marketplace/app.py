@@ -23,6 +23,7 @@ from .holders import views as holder_views
 from .home import views as home_views
 from .notifications import views as notification_views
 from .openreferral import cli as openreferral_cli
+from .openreferral import views as openreferral_views
 from .orders import views as order_views
 from .plans import views as plan_views
 from .providers import views as provider_views
@@ -87,6 +88,7 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     underspend_views.init_app(app)
     rating_views.init_app(app)
     report_views.init_app(app)
+    openreferral_views.init_app(app)
     mail.init_app(app)
     catalogue_wiring.init_app(app)
     openreferral_cli.init_app(app)
