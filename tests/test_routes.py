@@ -57,7 +57,10 @@ PUBLIC = {"accounts.accept_invitation", "accounts.forgot_password", "accounts.re
           "accounts.sign_out", "catalogue.index", "catalogue.listing", "catalogue.organisation", "catalogue.photo",
           "catalogue.suggest_community", "catalogue.tell_us", "home.council_brand", "home.index", "home.page",
           "reports.demand_signals",  # what people could not find, for anyone thinking of offering it: aggregates only
-          "providers.register", "ratings.listing_reviews", "static", "stripe_webhooks.receive"}  # the webhook answers to its signature, not a person
+          "providers.register", "ratings.listing_reviews", "static", "stripe_webhooks.receive",  # the webhook answers to its signature, not a person
+          *(f"openreferral.{name}" for name in ("api_details", "openapi", "services", "service", "organizations", "organization",
+                                                 "taxonomies", "taxonomy", "taxonomy_terms", "taxonomy_term",
+                                                 "service_at_locations", "service_at_location"))}  # the open-data feed
 OWN_ACCOUNT = {"accounts.settings", "home.switch_council", "notifications.index", "notifications.mark_read",
                "orders.ask", "orders.enquiries"}
 BY_ENDPOINT = {
@@ -204,6 +207,7 @@ def build_world() -> tuple[dict, dict]:
         "order_id": weekly.id, "name": "accessibility", "payment_id": payment.id, "plan_id": plan.id,
         "outcome_id": plan.outcomes[0].id, "filename": "css/app.css", "review_id": review.id, "note_id": note.id,
         "statement_id": statement.id,
+        "id": "not-a-uuid",  # the Open Referral feed's records: a 400, as it is for everyone
         "proposal_id": proposal.id,
         "purchase_id": bought.id,
         # per endpoint, where the route wants another object than the usual one
