@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from jsonschema import Draft4Validator
+from schemathesis.specs.openapi.definitions import OPENAPI_30  # the official JSON Schema of OpenAPI 3.0
 
 from marketplace.openreferral import ids
 from marketplace.openreferral.terms import CATEGORIES, OUTCOMES
@@ -58,3 +60,12 @@ def test_real_records_keep_to_the_document_too(feed_schema, app):
             response = feed_schema[path]["GET"].Case(query=query).call_and_validate()
             assert response.status_code == 200 and response.json()["contents"]
     assert feed_schema["/"]["GET"].Case().call_and_validate().status_code == 200
+
+
+def test_the_document_is_valid_openapi_and_has_every_route_of_the_feed(app, client):
+    document = client.get("/openreferral/openapi.json").get_json()
+    assert [error.message for error in Draft4Validator(OPENAPI_30).iter_errors(document)] == []
+    routes = {rule.rule.removeprefix("/openreferral").replace("<path:id>", "{id}") or "/"
+              for rule in app.url_map.iter_rules() if rule.endpoint.startswith("openreferral.")}
+    assert routes - {"/openapi.json"} == set(document["paths"])
+    assert {method for item in document["paths"].values() for method in item if method != "parameters"} == {"get"}
