@@ -18,11 +18,15 @@ from sqlalchemy import event
 
 from catalogue import listings as listing_service
 from catalogue.models import Listing
+from marketplace.councils.models import Council
 from marketplace.events.models import Event
 from marketplace.extensions import db
-from marketplace.openreferral.importer import BadRecord, map_service, plain_text, record_id
+from marketplace.openreferral.cli import run, web_feed
+from marketplace.openreferral.importer import BadRecord, ImportStopped, map_service, plain_text, record_id
 
+from .. import factories
 from ..catalogue.support import result_titles
+from ..conftest import Database, make_app
 from ..helpers import page_text
 
 FEED = Path(__file__).parent / "fixtures" / "feed"
@@ -388,3 +392,68 @@ def test_a_broken_or_non_feed_address_stops_with_a_clear_message(app, aldermoor,
     assert "could not reach http://127.0.0.1:9/openreferral/services" in down.output
     assert imported() == {}
 
+
+# --- our own feed, into a second instance ----------------------------------------------------
+
+
+@pytest.fixture
+def second_app(tmp_path):
+    """Another instance of the product on its own empty database, migrated; yields inside its context."""
+    from flask_migrate import upgrade
+
+    database = Database(tmp_path)
+    other = make_app(database, tmp_path)
+    with other.app_context():
+        upgrade()
+        factories.council("aldermoor")
+        yield other
+        db.session.remove()
+        db.engine.dispose()
+    database.drop()
+
+
+def fetch_with(client):
+    """Reads the feed through a Flask test client instead of the network (the importer's ``fetch``)."""
+    def fetch(url, _timeout):
+        parts = urlsplit(url)
+        response = client.get(f"{parts.path}?{parts.query}")
+        if response.status_code != 200:
+            raise ImportStopped(f"{url} answered {response.status_code}")
+        return response.data
+    return fetch
+
+
+def test_importing_our_own_feed_into_an_empty_instance_reproduces_its_services(app, make, client, second_app):
+    with app.app_context():
+        council = make.council("aldermoor")
+        provider = make.organisation(name="Greenfingers Co-op", approved_in=[council])
+        make.listing(council=council, title="Reddish walking group", summary="A gentle walk every Monday.",
+                     description="Meet at the <library> steps & bring water.", areas=("SK5", "SK4"), price_pence=None,
+                     delivery_modes=("venue",), how_to_join="Just turn up at 10am.", contact="walks@example.org")
+        make.listing(council=council, title="Online carers' circle", summary="A weekly video call.", areas=(),
+                     delivery_modes=("online",), price_pence=None)
+        make.listing(provider, title="Garden help", summary="Mowing and weeding.", description="Tools provided.",
+                     areas=("SK1",), price_pence=2000)
+        make.listing(council=council, title="Still waiting", status="submitted", price_pence=None)
+    published = client.get("/openreferral/services?full=true&per_page=100").get_json()["contents"]
+    assert len(published) == 3
+
+    feed = web_feed("http://localhost/openreferral", per_page=2, fetch=fetch_with(client))
+    (aldermoor,) = db.session.scalars(db.select(Council)).all()
+    steps = list(run(feed, aldermoor))
+    summary = steps[-1][2]
+
+    assert (summary.pages, summary.created, summary.skipped) == (2, 3, [])
+    made = {listing.title: listing for listing in db.session.scalars(db.select(Listing))}
+    for service in published:
+        listing = made[service["name"]]
+        assert listing.status == "submitted" and listing.imported_id == service["id"]
+        assert listing.areas == [area["name"] for area in service.get("service_areas", [])]
+        paid = service["cost_options"][0]["amount"]
+        cost = f"\n\nCost: £{paid:,.2f} (Public price an hour)." if paid else ""
+        assert listing.description == service["description"] + cost
+
+    with writes() as statements:
+        again = list(run(web_feed("http://localhost/openreferral/services", fetch=fetch_with(client)), aldermoor))[-1][2]
+    assert (again.created, again.updated, again.unchanged, again.skipped) == (0, 0, 3, [])
+    assert statements == []
