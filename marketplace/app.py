@@ -21,6 +21,7 @@ from .billing import webhooks as billing_webhooks
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .holders import views as holder_views
 from .home import views as home_views
+from .needs import views as need_views
 from .notifications import views as notification_views
 from .openreferral import cli as openreferral_cli
 from .openreferral import views as openreferral_views
@@ -87,6 +88,7 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     app.cli.add_command(statements_cli)
     underspend_views.init_app(app)
     rating_views.init_app(app)
+    need_views.init_app(app)
     report_views.init_app(app)
     openreferral_views.init_app(app)
     mail.init_app(app)

@@ -8,6 +8,7 @@ from .councils import models as councils_models  # noqa: F401
 from .events import models as events_models  # noqa: F401
 from .holders import models as holders_models  # noqa: F401
 from .mail import OutgoingEmail  # noqa: F401
+from .needs import models as needs_models  # noqa: F401
 from .notifications import models as notifications_models  # noqa: F401
 from .orders import models as orders_models  # noqa: F401
 from .plans import models as plans_models  # noqa: F401

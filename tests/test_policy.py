@@ -21,6 +21,7 @@ from marketplace.billing.models import Invoice, InvoiceDispute
 from marketplace.councils.models import Council
 from marketplace.extensions import db, limiter
 from marketplace.holders.models import Delegation, Holder
+from marketplace.needs.models import Need
 from marketplace.orders.models import Enquiry, Order
 from marketplace.plans.models import SupportPlan
 from marketplace.providers.models import Organisation, OrganisationApproval
@@ -53,6 +54,7 @@ CASEWORK = {R.CARE_COORDINATOR, R.TEAM_MANAGER, R.ADMINISTRATOR}
 #   dispute      - a dispute on an invoice the council pays
 #   purchase     - that holder's purchase made outside the marketplace
 #   review       - that holder's published review of the organisation's listing, for the order
+#   need         - an open need that holder posted (they posted it: no delegation to anyone in the table)
 #   none         - no object
 TABLE = {
     ("holder.view", "holder"): CASEWORK | {R.FINANCE_OFFICER},
@@ -123,6 +125,14 @@ TABLE = {
     ("review.report", "review"): set(R.ALL),  # anyone signed in, wherever they are
     ("review.moderate", "review"): {R.ADMINISTRATOR},
     ("council.moderate_reviews", "council"): {R.ADMINISTRATOR},
+    ("need.post", "holder"): set(),  # the holder, their representative with the right to order, or their broker
+    ("need.manage", "need"): set(),
+    ("needs.browse", "council"): set(),  # only organisations approved in the council: this one is pending
+    ("need.reply", "need"): set(),
+    ("need.view", "need"): {R.ADMINISTRATOR},
+    ("need.report", "need"): {R.ADMINISTRATOR},
+    ("need.moderate", "need"): {R.ADMINISTRATOR},
+    ("council.moderate_needs", "council"): {R.ADMINISTRATOR},
 }
 UNSCOPED = {("review.report", "review")}  # open to people of every council
 ROWS = [(role, action, kind, role in allowed) for (action, kind), allowed in TABLE.items() for role in R.ALL]
@@ -182,6 +192,7 @@ def build_world() -> dict:
             "enquiry": (Enquiry, factories.enquiry(listing, factories.user()).id),
             "purchase": (OutsidePurchase, _purchase(holder, holder_user).id),
             "review": (Review, _review(order, listing, holder_user).id),
+            "need": (Need, _need(holder, holder_user).id),
         },
     }
 
@@ -203,6 +214,15 @@ def _review(order, listing, by) -> Review:
     db.session.add(review)
     db.session.commit()
     return review
+
+
+def _need(holder, by) -> Need:
+    """A need row only: the policy asks about its holder, council and state (tests/needs post real ones)."""
+    need = Need(council_id=holder.council_id, holder_id=holder.id, posted_by_id=by.id, title="A PA", purpose="Shopping",
+                times="Tuesdays", district="SK4", category="other", status="open", expires_at=clock.now())
+    db.session.add(need)
+    db.session.commit()
+    return need
 
 
 @pytest.fixture(scope="module")
@@ -303,7 +323,7 @@ def test_a_deactivated_account_is_refused_what_its_role_allows(shared, action, k
 
 HOLDER_ACTIONS = sorted(action for action, kind in TABLE if kind == "holder")
 OWN_ACCOUNT = {"holder.view", "holder.edit_record", "holder.order", "holder.approve_invoices",
-               "holder.manage_delegations", "holder.write_plan", "holder.manage_budget_option"}
+               "holder.manage_delegations", "holder.write_plan", "holder.manage_budget_option", "need.post"}
 OWN_MANAGED_ACCOUNT = OWN_ACCOUNT - {"holder.manage_delegations"}  # the council records consent for them
 
 
@@ -330,14 +350,14 @@ def test_policy_for_a_holder_ending_a_delegation_on_their_account(make, aldermoo
 
 @pytest.mark.parametrize("kind, rights, allowed", [
     ("representative", ["view"], {"holder.view"}),
-    ("representative", ["order"], {"holder.view", "holder.order"}),
+    ("representative", ["order"], {"holder.view", "holder.order", "need.post"}),
     ("representative", ["approve_invoices"], {"holder.view", "holder.approve_invoices"}),
-    ("representative", ["view", "order"], {"holder.view", "holder.order"}),
+    ("representative", ["view", "order"], {"holder.view", "holder.order", "need.post"}),
     ("representative", ["manage"], {"holder.view", "holder.edit_record", "holder.order", "holder.approve_invoices",
-                                    "holder.write_plan", "holder.manage_budget_option"}),
+                                    "holder.write_plan", "holder.manage_budget_option", "need.post"}),
     ("representative", [], set()),
-    ("broker", ["view"], {"holder.view"}),  # a broker with "view" only reads the plan
-    ("broker", ["view", "order"], {"holder.view", "holder.order", "holder.write_plan"}),  # and helps write it
+    ("broker", ["view"], {"holder.view", "need.post"}),  # a broker with "view" reads the plan and may post a need
+    ("broker", ["view", "order"], {"holder.view", "holder.order", "holder.write_plan", "need.post"}),  # and helps write it
 ])
 def test_policy_for_a_delegate_follows_the_rights_given(make, aldermoor, kind, rights, allowed):
     delegate = make.user(R.BROKER if kind == "broker" else R.REPRESENTATIVE, aldermoor)

@@ -25,6 +25,7 @@ from marketplace.accounts import service as accounts
 from marketplace.billing import corrections, payments
 from marketplace.billing.models import PaymentRun
 from marketplace.extensions import db
+from marketplace.needs import service as needs
 from marketplace.notifications.service import notify
 from marketplace.orders import amendments
 from marketplace.orders.models import BasketItem
@@ -125,11 +126,16 @@ BY_ENDPOINT = {
     # buyers' ratings: the buyer rates (never a broker or staff), the provider answers, anyone signed in reports
     "ratings.rate": {R.HOLDER, R.REPRESENTATIVE}, "ratings.answer": ORG, "ratings.report": SIGNED_IN,
     "ratings.queue": {R.ADMINISTRATOR}, "ratings.moderate": {R.ADMINISTRATOR}, "ratings.redact": {R.ADMINISTRATOR},
+    # posted needs: the holder's side posts and chooses; approved providers and PAs read and reply; administrators moderate
+    "needs.new": HOLDER_SIDE, "needs.choose": HOLDER_SIDE, "needs.close": HOLDER_SIDE, "needs.index": ORG,
+    "needs.show": HOLDER_SIDE | ORG | {R.ADMINISTRATOR}, "needs.report": HOLDER_SIDE | ORG | {R.ADMINISTRATOR},
+    "needs.queue": {R.ADMINISTRATOR}, "needs.moderate": {R.ADMINISTRATOR},
     # commissioners' reports: aggregates, for the commissioners and administrators of the council
     **{f"reports.{name}": {R.COMMISSIONER, R.ADMINISTRATOR} for name in ("index", "show", "csv", "chart")},
 }
 # Where a route's GET and POST differ: who may change the delegations, not only see them.
-BY_METHOD = {("holders.delegations", "GET"): HOLDER_VIEWERS, ("holders.delegations", "POST"): {R.HOLDER} | CASEWORK}
+BY_METHOD = {("holders.delegations", "GET"): HOLDER_VIEWERS, ("holders.delegations", "POST"): {R.HOLDER} | CASEWORK,
+             ("needs.show", "POST"): ORG}  # everyone who sees a post may read it; only approved providers and PAs reply
 
 
 def expected(endpoint: str, method: str) -> frozenset:
@@ -189,6 +195,7 @@ def build_world() -> tuple[dict, dict]:
     note = notify(m.holder_user, "Your order was accepted", "Accepted.", "/", email=False)
     rated = m.order()
     rating = ratings.rate(m.holder_user, rated, listing.id, score=4, text="Good.")
+    need = needs.post(m.holder_user, holder, title="A PA", purpose="Shopping", times="Tuesdays", district="SK4", category="other")
     statements.generate_for([m.budget.id], date(2026, 10, 1))  # October's statement (empty: the world is made in November)
     statement = db.session.scalar(db.select(Statement).filter_by(budget_id=m.budget.id))
     proposal = ClawbackProposal(budget_id=m.budget.id, holder_id=holder.id, council_id=council.id, kind="clawback",
@@ -210,6 +217,7 @@ def build_world() -> tuple[dict, dict]:
         "id": "not-a-uuid",  # the Open Referral feed's records: a 400, as it is for everyone
         "proposal_id": proposal.id,
         "purchase_id": bought.id,
+        "need_id": need.id, "reply_id": need_reply.id,
         # per endpoint, where the route wants another object than the usual one
         ("council_catalogue.moderate", "listing_id"): community.id,
         **{(f"ratings.{name}", "review_id"): rating.id for name in ("answer", "report", "moderate", "redact")},
