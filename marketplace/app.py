@@ -19,6 +19,7 @@ from .billing import invoicing  # noqa: F401  (listens for confirmed deliveries)
 from .billing import views as billing_views
 from .billing import webhooks as billing_webhooks
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .help import views as help_views
 from .holders import views as holder_views
 from .home import views as home_views
 from .needs import views as need_views
@@ -90,6 +91,7 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     rating_views.init_app(app)
     need_views.init_app(app)
     report_views.init_app(app)
+    help_views.init_app(app)
     openreferral_views.init_app(app)
     mail.init_app(app)
     catalogue_wiring.init_app(app)

@@ -6,6 +6,7 @@ from .billing import models as billing_models  # noqa: F401
 from .budgets import models as budgets_models  # noqa: F401
 from .councils import models as councils_models  # noqa: F401
 from .events import models as events_models  # noqa: F401
+from .help import models as help_models  # noqa: F401
 from .holders import models as holders_models  # noqa: F401
 from .mail import OutgoingEmail  # noqa: F401
 from .needs import models as needs_models  # noqa: F401

@@ -125,6 +125,7 @@ TABLE = {
     ("review.report", "review"): set(R.ALL),  # anyone signed in, wherever they are
     ("review.moderate", "review"): {R.ADMINISTRATOR},
     ("council.moderate_reviews", "council"): {R.ADMINISTRATOR},
+    ("help.edit", "council"): {R.ADMINISTRATOR},
     ("need.post", "holder"): set(),  # the holder, their representative with the right to order, or their broker
     ("need.manage", "need"): set(),
     ("needs.browse", "council"): set(),  # only organisations approved in the council: this one is pending

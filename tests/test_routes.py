@@ -25,6 +25,7 @@ from marketplace.accounts import service as accounts
 from marketplace.billing import corrections, payments
 from marketplace.billing.models import PaymentRun
 from marketplace.extensions import db
+from marketplace.help import service as help_pages
 from marketplace.needs import service as needs
 from marketplace.notifications.service import notify
 from marketplace.orders import amendments
@@ -58,6 +59,7 @@ PUBLIC = {"accounts.accept_invitation", "accounts.forgot_password", "accounts.re
           "accounts.sign_out", "catalogue.index", "catalogue.listing", "catalogue.organisation", "catalogue.photo",
           "catalogue.suggest_community", "catalogue.tell_us", "home.council_brand", "home.index", "home.page",
           "reports.demand_signals",  # what people could not find, for anyone thinking of offering it: aggregates only
+          "help.index", "help.topic",  # the help pages are for everyone, signed in or not
           "providers.register", "ratings.listing_reviews", "static", "stripe_webhooks.receive",  # the webhook answers to its signature, not a person
           *(f"openreferral.{name}" for name in ("api_details", "openapi", "services", "service", "organizations", "organization",
                                                  "taxonomies", "taxonomy", "taxonomy_terms", "taxonomy_term",
@@ -126,6 +128,7 @@ BY_ENDPOINT = {
     # buyers' ratings: the buyer rates (never a broker or staff), the provider answers, anyone signed in reports
     "ratings.rate": {R.HOLDER, R.REPRESENTATIVE}, "ratings.answer": ORG, "ratings.report": SIGNED_IN,
     "ratings.queue": {R.ADMINISTRATOR}, "ratings.moderate": {R.ADMINISTRATOR}, "ratings.redact": {R.ADMINISTRATOR},
+    "help.edit": {R.ADMINISTRATOR}, "help.history": {R.ADMINISTRATOR}, "help.restore": {R.ADMINISTRATOR},  # the council's own texts
     # posted needs: the holder's side posts and chooses; approved providers and PAs read and reply; administrators moderate
     "needs.new": HOLDER_SIDE, "needs.choose": HOLDER_SIDE, "needs.close": HOLDER_SIDE, "needs.index": ORG,
     "needs.show": HOLDER_SIDE | ORG | {R.ADMINISTRATOR}, "needs.report": HOLDER_SIDE | ORG | {R.ADMINISTRATOR},
@@ -195,6 +198,7 @@ def build_world() -> tuple[dict, dict]:
     note = notify(m.holder_user, "Your order was accepted", "Accepted.", "/", email=False)
     rated = m.order()
     rating = ratings.rate(m.holder_user, rated, listing.id, score=4, text="Good.")
+    help_text = help_pages.save(staff[R.ADMINISTRATOR], council, "carers", "standard", "<p>Carers can get help.</p>")
     need = needs.post(m.holder_user, holder, title="A PA", purpose="Shopping", times="Tuesdays", district="SK4", category="other")
     statements.generate_for([m.budget.id], date(2026, 10, 1))  # October's statement (empty: the world is made in November)
     statement = db.session.scalar(db.select(Statement).filter_by(budget_id=m.budget.id))
@@ -216,6 +220,7 @@ def build_world() -> tuple[dict, dict]:
         "statement_id": statement.id,
         "id": "not-a-uuid",  # the Open Referral feed's records: a 400, as it is for everyone
         "proposal_id": proposal.id,
+        "topic": "carers", "help_version_id": help_text.id,
         "purchase_id": bought.id,
         "need_id": need.id, "reply_id": need_reply.id,
         # per endpoint, where the route wants another object than the usual one
