@@ -73,6 +73,8 @@ def test_the_journey_through_the_pages_never_shows_the_name(market, app):
     assert holder.submit(f"/needs/{need.id}/choose/{answer.id}", {}).status_code == 302
     chosen = holder.get(f"/needs/{need.id}").get_data(as_text=True)
     assert f"/orders/new?listing={market.listing.id}&amp;holder={market.holder.id}" in chosen
+    assert holder.get(f"/orders/new?listing={market.listing.id}&holder={market.holder.id}").status_code == 200
+    assert "Post what you are looking for" in page_text(holder.get(f"/holders/{market.holder.id}"))
     assert holder.submit(f"/needs/{need.id}/close", {"outcome": "met"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Need, need.id).status == "met"
