@@ -159,6 +159,8 @@ def report(actor, need: Need, reason, details=None, answer: NeedReply | None = N
     made = NeedReport(need_id=need.id, reply_id=answer.id if answer else None, reporter_id=actor.id, reason=reason,
                       details=_text(details, "the details", REASON_MAX, required=False))
     db.session.add(made)
+    notify_all(who_may("need.moderate", need), "A posted need was reported" if answer is None else "A reply to a posted need was reported",
+               f"Someone reported “{need.title}”: {REPORT_REASONS[reason].lower()}.", "/council/needs")
     db.session.commit()
     return made
 

@@ -12,6 +12,7 @@ from marketplace.errors import DomainError, NotAllowed
 from marketplace.extensions import db
 from marketplace.needs import service
 from marketplace.needs.models import Need
+from marketplace.notifications.models import Notification
 
 from .. import factories
 from ..billing.support import build_market
@@ -48,6 +49,8 @@ def test_post_reply_choose_order_link_and_met_as_the_service(market):
         service.reply(market.provider_user, need, "Us too.")  # one reply an organisation
     service.choose(market.holder_user, need, answer)
     assert answer.chosen_at is not None
+    told = db.session.scalars(db.select(Notification).filter_by(user_id=market.pa.id)).all()
+    assert [n.title for n in told] == ["Your reply to “A PA, 6 hours a week” was chosen"]
     assert market.listing in service.listings_to_order(answer)
     service.close(market.holder_user, need, "met")
     assert need.status == "met"
@@ -126,6 +129,8 @@ def test_reporting_and_hiding_a_post_and_a_reply(market, app):
     service.report(market.pa, need, "offensive")
     service.report(market.holder_user, need, "spam", answer=answer)
     assert len(service.queue(market.council)) == 2
+    told = db.session.scalars(db.select(Notification).filter_by(user_id=admin.id)).all()
+    assert [n.title for n in told] == ["A posted need was reported", "A reply to a posted need was reported"]
     assert signed_in(app, admin).get("/council/needs").status_code == 200
     with pytest.raises(NotAllowed):
         service.moderate(market.pa, need, "hide", "No")
