@@ -200,6 +200,7 @@ def build_world() -> tuple[dict, dict]:
     rating = ratings.rate(m.holder_user, rated, listing.id, score=4, text="Good.")
     help_text = help_pages.save(staff[R.ADMINISTRATOR], council, "carers", "standard", "<p>Carers can get help.</p>")
     need = needs.post(m.holder_user, holder, title="A PA", purpose="Shopping", times="Tuesdays", district="SK4", category="other")
+    need_reply = needs.reply(m.provider_user, need, "We can help.")
     statements.generate_for([m.budget.id], date(2026, 10, 1))  # October's statement (empty: the world is made in November)
     statement = db.session.scalar(db.select(Statement).filter_by(budget_id=m.budget.id))
     proposal = ClawbackProposal(budget_id=m.budget.id, holder_id=holder.id, council_id=council.id, kind="clawback",
