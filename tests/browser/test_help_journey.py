@@ -1,6 +1,8 @@
 """A visitor, not signed in, opens Help from the front page, chooses Aldermoor, reads what a personal
 budget can be spent on (with a real listing of Aldermoor's), and switches to easy read and back; every
-page passes the journey's checks (one h1, its own title, axe, no sideways scrolling at 320 px)."""
+page passes the journey's checks (one h1, its own title, axe, no sideways scrolling at 320 px). And an
+administrator of Aldermoor edits a page (the script and the handler are dropped), saves again, and restores
+the first version from the history."""
 from __future__ import annotations
 
 import pytest
@@ -45,3 +47,26 @@ def test_a_visitor_reads_what_a_budget_can_be_spent_on_in_easy_read(page, alderm
     journey.follow(page.get_by_role("link", name="Read the standard version"))
     expect(page.locator("h1")).to_have_text("What a personal budget can be spent on")
     assert len(journey.checked) == 5
+
+
+def test_an_administrator_edits_a_page_and_restores_the_earlier_version(page, aldermoor, app):
+    with app.app_context():
+        factories.user("administrator", factories.council("aldermoor"), email="ada@example.com", name="Ada Admin")
+    journey = Journey(page, factories.PASSWORD)
+    journey.sign_in("ada@example.com")
+    page.goto("/help/carers")
+    journey.check()
+    journey.follow(page.get_by_role("link", name="Edit this page (standard)"))
+    journey.check()
+    page.get_by_label("The text of the page").fill('<p onclick="x()">Carers in Aldermoor can ask for a break.</p><script>x()</script>')
+    journey.follow(page.get_by_role("button", name="Save a new version"))
+    expect(page.get_by_test_id("help-text")).to_have_text("Carers in Aldermoor can ask for a break.")
+    journey.follow(page.get_by_role("link", name="Edit this page (standard)"))
+    page.get_by_label("The text of the page").fill("<p>A second try.</p>")
+    journey.follow(page.get_by_role("button", name="Save a new version"))
+    journey.follow(page.get_by_role("link", name="Earlier versions"))
+    journey.check()
+    journey.follow(page.get_by_role("button", name="Restore").first)
+    expect(page.get_by_test_id("help-versions").locator("li")).to_have_count(3)
+    page.goto("/help/carers")
+    expect(page.get_by_test_id("help-text")).to_have_text("Carers in Aldermoor can ask for a break.")
