@@ -150,3 +150,15 @@ def test_every_topic_has_both_readings_and_its_defaults_are_already_clean():
         for reading in content.READINGS:
             text = content.default_text(topic, reading)
             assert service.clean(text) == text.strip(), (topic, reading)
+
+
+def test_bad_input_never_breaks_a_page(world, app, client):
+    browser = signed_in(app, world["admin"])
+    too_long = browser.submit("/help/carers/edit", {"body": "<p>" + "a" * (service.BODY_MAX + 10) + "</p>"})
+    assert too_long.status_code == 200 and "Error:" in too_long.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(HelpPageVersion.id))) == 0
+    token = browser.csrf_token("/help/carers/edit")
+    assert browser.client.post("/help/versions/999999/restore", data={"csrf_token": token}).status_code == 404
+    assert browser.get("/help/carers/edit?version=%00").status_code == 404
+    assert client.get("/help/spending?council=" + "x" * 5000).status_code == 404
+    assert client.get("/help/" + "%3Cscript%3E").status_code == 404
