@@ -19,6 +19,7 @@ from .. import clock, taxonomy
 from ..budgets.models import BudgetPeriod
 from ..extensions import db
 from ..holders.models import Holder
+from ..needs import service as needs
 from ..orders.models import DECLINE_KINDS, Order, OrderLine
 from ..plans.models import PlanOutcome, SupportPlan
 from ..providers.models import ORGANISATION_KINDS, Organisation, OrganisationApproval
@@ -293,6 +294,27 @@ def _requests_by(filters: Filters) -> list[Table]:
     return tables
 
 
+def unmet_posts(filters: Filters) -> list[dict]:
+    """Needs people posted in the period that nobody met (expired, or 14 days open with no reply chosen),
+    by category and area: {"area", "category" (its name), "posts"}, most first."""
+    found = needs.unmet_by_area_and_category(filters.council, filters.start, filters.end)
+    rows = [{"area": area, "category": taxonomy.category_name(category), "posts": count}
+            for area, category, count in found
+            if (not filters.area or area == filters.area) and (not filters.category or category == filters.category)]
+    return sorted(rows, key=lambda row: (-row["posts"], row["category"], row["area"]))
+
+
+def _posts_table(filters: Filters) -> Table:
+    found = unmet_posts(filters)
+    rows = [{"label": f"{row['category']} in {row['area']}", "posts": row["posts"], "people": row["posts"]} for row in found]
+    everyone = sum(row["posts"] for row in found)
+    return Table("unmet_posts", "Needs people posted that nobody met, by category and area",
+                 [Column("label", "What and where"), Column("posts", "Posts", "count")], rows,
+                 {"Posts": "Needs posted in the period (“a PA, 6 hours a week…”) that expired, or stayed open 14 days "
+                           "with no reply chosen. Each post is one person's."},
+                 total={"label": "All", "posts": everyone, "people": everyone}, chart=("label", "posts"), ranked=True)
+
+
 def _low_ratings(filters: Filters) -> Table:
     start, end = window(filters)
     query = (select(Review.holder_id, Review.score, Listing.category).join(Listing, Listing.id == Review.listing_id)
@@ -351,5 +373,6 @@ def build(filters: Filters) -> list[Table]:
                    "Orders declined by providers, by kind of provider", "Kind of provider"),
         _acceptance(accepted),
         *_requests_by(filters),
+        _posts_table(filters),
         _low_ratings(filters),
     ]

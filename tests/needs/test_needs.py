@@ -168,3 +168,10 @@ def test_unmet_needs_by_area_and_category(market):
         service.expire()
         assert service.unmet_by_area_and_category(market.council, date(2026, 11, 1), date(2026, 11, 30)) == [
             ("SK1", "other", 1), ("SK4", "other", 1)]
+
+
+def test_the_provider_portal_leads_to_the_posted_needs(market, app):
+    browser = signed_in(app, market.provider_user)
+    portal = page_text(browser.get("/provider"))
+    assert "Needs people have posted in Aldermoor Council" in portal
+    assert browser.get("/needs").status_code == 200
