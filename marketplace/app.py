@@ -26,6 +26,7 @@ from .needs import views as need_views
 from .notifications import views as notification_views
 from .openreferral import cli as openreferral_cli
 from .openreferral import views as openreferral_views
+from .orders import sharing_views
 from .orders import views as order_views
 from .plans import views as plan_views
 from .providers import views as provider_views
@@ -89,6 +90,7 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     app.cli.add_command(statements_cli)
     underspend_views.init_app(app)
     rating_views.init_app(app)
+    sharing_views.init_app(app)
     need_views.init_app(app)
     report_views.init_app(app)
     help_views.init_app(app)

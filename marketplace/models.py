@@ -12,6 +12,7 @@ from .mail import OutgoingEmail  # noqa: F401
 from .needs import models as needs_models  # noqa: F401
 from .notifications import models as notifications_models  # noqa: F401
 from .orders import models as orders_models  # noqa: F401
+from .orders import sharing_models as orders_sharing_models  # noqa: F401
 from .plans import models as plans_models  # noqa: F401
 from .ratings import models as ratings_models  # noqa: F401
 from .spending import models as spending_models  # noqa: F401

@@ -134,6 +134,8 @@ TABLE = {
     ("need.report", "need"): {R.ADMINISTRATOR},
     ("need.moderate", "need"): {R.ADMINISTRATOR},
     ("council.moderate_needs", "council"): {R.ADMINISTRATOR},
+    ("about_me.share", "order"): set(),  # only the holder or their representative who may order
+    ("about_me.read", "order"): set(),  # the provider only once the holder shares it: nothing is shared here
 }
 UNSCOPED = {("review.report", "review")}  # open to people of every council
 ROWS = [(role, action, kind, role in allowed) for (action, kind), allowed in TABLE.items() for role in R.ALL]
@@ -384,10 +386,11 @@ def test_policy_for_a_delegate_outside_their_dates_allows_nothing(make, aldermoo
 
 
 @pytest.mark.parametrize("who, allowed", [
-    ("holder", {"order.view", "order.confirm", "order.change_schedule", "review.write"}),
-    ("view", {"order.view"}),
-    ("order", {"order.view", "order.confirm", "order.change_schedule", "review.write"}),  # a representative who orders
-    ("approve_invoices", {"order.view", "order.confirm"}),
+    ("holder", {"order.view", "order.confirm", "order.change_schedule", "review.write", "about_me.share", "about_me.read"}),
+    ("view", {"order.view", "about_me.read"}),
+    ("order", {"order.view", "order.confirm", "order.change_schedule", "review.write",  # a representative who orders
+               "about_me.share", "about_me.read"}),
+    ("approve_invoices", {"order.view", "order.confirm", "about_me.read"}),
     ("provider", {"order.view", "order.provide", "order.change_schedule", "order.delivery_contact"}),
 ])
 def test_policy_for_the_buyers_side_and_the_provider_of_an_order(make, aldermoor, who, allowed):

@@ -30,6 +30,7 @@ from marketplace.needs import service as needs
 from marketplace.notifications.service import notify
 from marketplace.orders import amendments
 from marketplace.orders.models import BasketItem
+from marketplace.orders.sharing_models import Sharing
 from marketplace.plans import reviews
 from marketplace.pricing.models import PriceAlert
 from marketplace.ratings import service as ratings
@@ -133,6 +134,8 @@ BY_ENDPOINT = {
     "needs.new": HOLDER_SIDE, "needs.choose": HOLDER_SIDE, "needs.close": HOLDER_SIDE, "needs.index": ORG,
     "needs.show": HOLDER_SIDE | ORG | {R.ADMINISTRATOR}, "needs.report": HOLDER_SIDE | ORG | {R.ADMINISTRATOR},
     "needs.queue": {R.ADMINISTRATOR}, "needs.moderate": {R.ADMINISTRATOR},
+    # tell us once: the holder or their representative shares their "about me" with an order's provider, and stops
+    "sharing.share": {R.HOLDER, R.REPRESENTATIVE}, "sharing.stop": {R.HOLDER, R.REPRESENTATIVE},
     # commissioners' reports: aggregates, for the commissioners and administrators of the council
     **{f"reports.{name}": {R.COMMISSIONER, R.ADMINISTRATOR} for name in ("index", "show", "csv", "chart")},
 }
@@ -207,7 +210,9 @@ def build_world() -> tuple[dict, dict]:
                                 status="proposed", rule_kind="repay_above_weeks_of_payments", rule_text="A rule",
                                 period_key="cycle:2026-11-01", as_of=date(2026, 11, 16), held_pence=200_000,
                                 expected_pence=10_000, threshold_pence=154_000, excess_pence=46_000, proposed_pence=46_000)
-    db.session.add_all([run, photo, item, alert, proposal])
+    shared = Sharing(order_id=weekly.id, holder_id=holder.id, organisation_id=weekly.organisation_id,
+                     shared_by_id=m.holder_user.id)
+    db.session.add_all([run, photo, item, alert, proposal, shared])
     db.session.commit()
     plan = m.outcome.plan
     return people, {
@@ -223,7 +228,7 @@ def build_world() -> tuple[dict, dict]:
         "proposal_id": proposal.id,
         "topic": "carers", "help_version_id": help_text.id,
         "purchase_id": bought.id,
-        "need_id": need.id, "reply_id": need_reply.id,
+        "need_id": need.id, "reply_id": need_reply.id, "sharing_id": shared.id,
         # per endpoint, where the route wants another object than the usual one
         ("council_catalogue.moderate", "listing_id"): community.id,
         **{(f"ratings.{name}", "review_id"): rating.id for name in ("answer", "report", "moderate", "redact")},

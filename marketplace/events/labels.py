@@ -47,6 +47,8 @@ LABELS = {
     # holders, plans and money
     "holder.created": "Budget holder set up",
     "holder.record_changed": "Budget holder's details changed",
+    "holder.about_me_shared": "Shared their 'about me' with a provider for an order",
+    "holder.about_me_withdrawn": "Stopped sharing their 'about me' with a provider",
     "plan.draft": "Support plan started",
     "plan.submitted": "Support plan sent for a decision",
     "plan.approved": "Support plan approved",
