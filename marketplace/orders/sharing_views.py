@@ -31,6 +31,9 @@ def share(order_id: int):
 @login_required
 def stop(sharing_id: int):
     row = load(Sharing, sharing_id, "about_me.share", via=lambda s: s.order)
+    if row.withdrawn_at is not None:
+        flash(f"You already stopped sharing with {row.organisation.name} for order {row.order_id}.", "success")
+        return redirect(url_for("holders.show", holder_id=row.holder_id))
     form = ConfirmForm()
     form.submit.label.text = "Yes, stop sharing"
     if request.method == "POST" and form.validate_on_submit():

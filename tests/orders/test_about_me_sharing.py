@@ -86,7 +86,7 @@ def test_share_then_provider_sees_it_on_that_order_only_then_withdraw(browser, t
     assert row.withdrawn_at is not None
     holder_page = read(browser.get(f"/holders/{row.holder_id}"))
     assert "Shared before" in holder_page and f"Out and About Ltd, for order {first.id}, from" in holder_page
-    assert "Nobody. You can share it" in holder_page
+    assert "No provider. You can share it" in holder_page
     browser.sign_out()
 
     browser.sign_in("pat@example.com")
@@ -168,3 +168,46 @@ def test_sharing_twice_keeps_one_row(browser, two_orders):
     _share(browser, first.id)
     _share(browser, first.id)
     assert len(_sharings(first.id)) == 1
+
+
+def test_nothing_to_share_gives_a_plain_answer(browser, jo, holder, budget, outing, sessions):
+    placed = order(jo, holder, sessions, 1, outing)
+    browser.sign_in("jo@example.com")
+    response = _share(browser, placed.id)
+    assert response.status_code == 302
+    assert "There is nothing to share yet" in read(browser.get(f"/orders/{placed.id}"))
+    assert _sharings(placed.id) == []
+
+
+def test_the_provider_inbox_and_holder_page_do_not_show_it(browser, jo, two_orders, pat):
+    first, _ = two_orders
+    browser.sign_in("jo@example.com")
+    _share(browser, first.id)
+    browser.sign_out()
+    browser.sign_in("pat@example.com")
+    assert ABOUT not in browser.get("/provider/orders").get_data(as_text=True)
+    assert browser.get(f"/holders/{first.holder_id}").status_code in (403, 404)
+
+
+def test_a_broker_sees_no_share_button_and_a_stopped_sharing_stays_stopped(browser, jo, two_orders, broker):
+    first, _ = two_orders
+    browser.sign_in("bob@example.com")
+    assert "Share your 'about me'" not in read(browser.get(f"/orders/{first.id}"))
+    browser.sign_out()
+    browser.sign_in("jo@example.com")
+    _share(browser, first.id)
+    (row,) = _sharings(first.id)
+    browser.submit(f"/about-me-sharings/{row.id}/stop")
+    response = browser.get(f"/about-me-sharings/{row.id}/stop")
+    assert response.status_code == 302
+    assert "You already stopped sharing" in read(browser.get(response.headers["Location"]))
+
+
+def test_sharing_and_stopping_are_in_the_holders_activity(browser, two_orders):
+    first, _ = two_orders
+    browser.sign_in("jo@example.com")
+    _share(browser, first.id)
+    (row,) = _sharings(first.id)
+    browser.submit(f"/about-me-sharings/{row.id}/stop")
+    text = read(browser.get(f"/holders/{row.holder_id}"))
+    assert "about me shared" in text and "about me withdrawn" in text
