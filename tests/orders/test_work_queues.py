@@ -41,8 +41,9 @@ def test_the_provider_sees_what_they_need_to_deliver_on_the_order_page(browser, 
     lifecycle.accept(pat, placed)
     browser.sign_in("pat@example.com")
     text = read(browser.get(f"/orders/{placed.id}"))
-    assert (f"To deliver it For Jo Holder Address {ADDRESS} Phone {PHONE} How they like to be contacted Email "
-            "Access needs Ring twice: I am hard of hearing When Once, on Tuesday 1 December 2026, mornings") in text
+    assert f"To deliver it For Jo Holder Address {ADDRESS} Phone {PHONE} When Once, on Tuesday 1 December 2026, mornings" in text
+    # Access needs and how Jo likes to be contacted are Jo's to share, order by order ("tell us once").
+    assert "Ring twice: I am hard of hearing" not in text
 
 
 def test_another_provider_never_sees_the_address(browser, make, aldermoor, jo, at_home, budget, outing, sessions, cheaper):
