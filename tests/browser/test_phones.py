@@ -114,11 +114,11 @@ def test_the_menu_offers_each_role_only_its_own_pages(app, page):
     with app.app_context():
         demo.load(echo=lambda *_: None)
     expected = {
-        "provider": ["Home", "Find support", "Your listings", "Orders", "Questions", "Invoices"],
-        "community": ["Home", "Find support", "Your listings", "Questions"],
-        "coordinator": ["Home", "Find support", "Approvals", "Plans", "Budget holders", "Audit"],
-        "finance": ["Home", "Find support", "Budget holders", "Audit", "Payments", "Underspend", "Prices"],
-        "commissioner": ["Home", "Find support", "Prices", "Reports"],
+        "provider": ["Home", "Find support", "Help", "Your listings", "Orders", "Questions", "Invoices"],
+        "community": ["Home", "Find support", "Help", "Your listings", "Questions"],
+        "coordinator": ["Home", "Find support", "Help", "Approvals", "Plans", "Budget holders", "Audit"],
+        "finance": ["Home", "Find support", "Help", "Budget holders", "Audit", "Payments", "Underspend", "Prices"],
+        "commissioner": ["Home", "Find support", "Help", "Prices", "Reports"],
     }
     for who, names in expected.items():
         page.context.clear_cookies()
