@@ -176,7 +176,7 @@ def _declined(holders, council, users) -> None:
     """Six orders a provider turned down, each with its kind of reason, so the unmet-demand report has some."""
     for n, holder in enumerate(holders):
         plan = _plan(holder)
-        offered = [listing for listing in _listings(council, plan)] if plan else []
+        offered = _listings(council, plan) if plan else []
         if not offered:
             continue
         listing = min(offered[n % len(offered):] or offered, key=lambda item: item.price_pence)

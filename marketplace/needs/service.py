@@ -33,9 +33,9 @@ def _text(value, label: str, limit: int, *, required: bool = True) -> str | None
         return None
     if len(value) > limit:
         raise DomainError(f"Keep {label} to {limit:,} characters.")
-    problem = screen(value)
+    problem = screen(value, why="other people will read this")
     if problem:
-        raise DomainError(problem.replace("reviews are public", "other people will read this"))
+        raise DomainError(problem)
     return value
 
 

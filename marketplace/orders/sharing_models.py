@@ -26,7 +26,7 @@ class Sharing(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
-    order = relationship("Order")
+    order = relationship("Order", backref="about_me_sharings")  # what the policy reads, as it reads delegations
     holder = relationship("Holder")
     organisation = relationship("Organisation")
     shared_by = relationship("User", foreign_keys=[shared_by_id])

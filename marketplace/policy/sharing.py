@@ -1,7 +1,6 @@
 """Rules for a holder's "about me" shared with the provider of one order ("tell us once")."""
 from __future__ import annotations
 
-from ..extensions import db
 from .base import _own, _works_for, rule
 from .ratings import rates_as
 
@@ -26,9 +25,7 @@ def _about_me_read(user, order) -> bool:
 
 
 def _shared(order) -> bool:
-    """A current sharing row for this order and its provider. The policy sits below the orders area, so it
-    reads the table by name (``marketplace/orders/sharing_models.py`` defines it) rather than importing it."""
-    table = db.metadata.tables["about_me_sharings"]
-    return db.session.scalar(db.select(table.c.id).where(
-        table.c.order_id == order.id, table.c.organisation_id == order.organisation_id,
-        table.c.withdrawn_at.is_(None)).limit(1)) is not None
+    """A current sharing for this order and its provider (``Order.about_me_sharings``, the backref
+    ``marketplace/orders/sharing_models.py`` defines: the policy reads objects, never imports the area)."""
+    return any(s.organisation_id == order.organisation_id and s.withdrawn_at is None
+               for s in getattr(order, "about_me_sharings", ()))

@@ -11,16 +11,17 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"(?:\+\s?\d{1,3}[\s.-]?)?(?:\(?\d\)?[\s.()-]?){10,}")
 
 
-def screen(text: str | None) -> str | None:
-    """None when ``text`` has no obvious personal data; else what was found, in plain words."""
+def screen(text: str | None, why: str = "reviews are public") -> str | None:
+    """None when ``text`` has no obvious personal data; else what was found, in plain words, saying
+    ``why`` it matters (where the text will be read)."""
     if not text:
         return None
     email = EMAIL.search(text)
     if email:
-        return (f"Please take out the email address ({email.group(0)}): reviews are public, so they must not "
+        return (f"Please take out the email address ({email.group(0)}): {why}, so it must not "
                 "include anyone's contact details.")
     for match in PHONE.finditer(text):
         if sum(c.isdigit() for c in match.group(0)) >= 10:
-            return (f"Please take out the phone number ({match.group(0).strip()}): reviews are public, so they "
+            return (f"Please take out the phone number ({match.group(0).strip()}): {why}, so it "
                     "must not include anyone's contact details.")
     return None

@@ -68,9 +68,11 @@ def _checked(score, aspects, text) -> tuple[int, list[str], str | None]:
 
 def rate(actor, order: Order, listing_id: int, *, score: int, aspects=(), text: str | None = None) -> Review:
     """Write (or, for its author within 30 days, change) the order's rating of a listing. Commits."""
+    if not can(actor, "review.write", order):
+        raise NotAllowed("Only the person the support was for, or their representative, can rate it.")
     problem = why_not(actor, order, listing_id)
     if problem:
-        raise NotAllowed(problem) if not can(actor, "review.write", order) else DomainError(problem)
+        raise DomainError(problem)
     score, aspects, text = _checked(score, aspects, text)
     _lock(listing_id)
     review = review_of(order, listing_id)
@@ -81,10 +83,10 @@ def rate(actor, order: Order, listing_id: int, *, score: int, aspects=(), text: 
                         author_kind=rates_as(actor, order.holder), score=score, aspects=aspects, text=text)
         review.holder, review.listing = order.holder, listing
         REVIEW.start(review, "published", actor=actor, score=score)
-        told = f"{_buyer(review).capitalize()} rated “{listing.title}” {score} out of 5."
+        told = f"{review.reviewer.capitalize()} rated “{listing.title}” {score} out of 5."
     else:
         review.score, review.aspects, review.text, review.changed_at = score, aspects, text, clock.now()
-        told = f"{_buyer(review).capitalize()} changed their rating of “{review.listing.title}” to {score} out of 5."
+        told = f"{review.reviewer.capitalize()} changed their rating of “{review.listing.title}” to {score} out of 5."
     recount(listing_id)
     try:
         db.session.flush()
@@ -172,6 +174,3 @@ def _lock(listing_id: int) -> None:
     """Two reviews of one listing at once recount one after the other (PostgreSQL; SQLite writes one at a time)."""
     db.session.execute(db.select(Listing.id).where(Listing.id == listing_id).with_for_update())
 
-
-def _buyer(review: Review) -> str:
-    return review.reviewer

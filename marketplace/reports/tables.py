@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from ..money import format_pence
 from .privacy import FEWER, hidden, total_hidden
 
-KINDS = ("text", "count", "money", "percent", "number")
-
 
 @dataclass(frozen=True)
 class Column:
