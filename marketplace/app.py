@@ -18,6 +18,7 @@ from .auth import views as account_views
 from .billing import invoicing  # noqa: F401  (listens for confirmed deliveries)
 from .billing import views as billing_views
 from .billing import webhooks as billing_webhooks
+from .crisis import views as crisis_views
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .help import views as help_views
 from .holders import views as holder_views
@@ -92,6 +93,7 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     rating_views.init_app(app)
     sharing_views.init_app(app)
     need_views.init_app(app)
+    crisis_views.init_app(app)
     report_views.init_app(app)
     help_views.init_app(app)
     openreferral_views.init_app(app)

@@ -136,6 +136,9 @@ TABLE = {
     ("council.moderate_needs", "council"): {R.ADMINISTRATOR},
     ("about_me.share", "order"): set(),  # only the holder or their representative who may order
     ("about_me.read", "order"): set(),  # the provider only once the holder shares it: nothing is shared here
+    ("crisis.agree", "holder"): {R.CARE_COORDINATOR, R.TEAM_MANAGER},  # who approves plans agrees the crisis actions
+    ("crisis.view", "holder"): CASEWORK,
+    ("crisis.start", "holder"): set(),  # the holder, or someone they let order for them: no approval again
 }
 UNSCOPED = {("review.report", "review")}  # open to people of every council
 ROWS = [(role, action, kind, role in allowed) for (action, kind), allowed in TABLE.items() for role in R.ALL]
@@ -326,7 +329,8 @@ def test_a_deactivated_account_is_refused_what_its_role_allows(shared, action, k
 
 HOLDER_ACTIONS = sorted(action for action, kind in TABLE if kind == "holder")
 OWN_ACCOUNT = {"holder.view", "holder.edit_record", "holder.order", "holder.approve_invoices",
-               "holder.manage_delegations", "holder.write_plan", "holder.manage_budget_option", "need.post"}
+               "holder.manage_delegations", "holder.write_plan", "holder.manage_budget_option", "need.post",
+               "crisis.view", "crisis.start"}
 OWN_MANAGED_ACCOUNT = OWN_ACCOUNT - {"holder.manage_delegations"}  # the council records consent for them
 
 
@@ -352,15 +356,17 @@ def test_policy_for_a_holder_ending_a_delegation_on_their_account(make, aldermoo
 
 
 @pytest.mark.parametrize("kind, rights, allowed", [
-    ("representative", ["view"], {"holder.view"}),
-    ("representative", ["order"], {"holder.view", "holder.order", "need.post"}),
-    ("representative", ["approve_invoices"], {"holder.view", "holder.approve_invoices"}),
-    ("representative", ["view", "order"], {"holder.view", "holder.order", "need.post"}),
+    ("representative", ["view"], {"holder.view", "crisis.view"}),
+    ("representative", ["order"], {"holder.view", "holder.order", "need.post", "crisis.view", "crisis.start"}),
+    ("representative", ["approve_invoices"], {"holder.view", "holder.approve_invoices", "crisis.view"}),
+    ("representative", ["view", "order"], {"holder.view", "holder.order", "need.post", "crisis.view", "crisis.start"}),
     ("representative", ["manage"], {"holder.view", "holder.edit_record", "holder.order", "holder.approve_invoices",
-                                    "holder.write_plan", "holder.manage_budget_option", "need.post"}),
+                                    "holder.write_plan", "holder.manage_budget_option", "need.post", "crisis.view",
+                                    "crisis.start"}),
     ("representative", [], set()),
-    ("broker", ["view"], {"holder.view", "need.post"}),  # a broker with "view" reads the plan and may post a need
-    ("broker", ["view", "order"], {"holder.view", "holder.order", "holder.write_plan", "need.post"}),  # and helps write it
+    ("broker", ["view"], {"holder.view", "need.post", "crisis.view"}),  # a broker with "view" reads the plan and may post a need
+    ("broker", ["view", "order"], {"holder.view", "holder.order", "holder.write_plan", "need.post", "crisis.view",
+                                   "crisis.start"}),  # and helps write it
 ])
 def test_policy_for_a_delegate_follows_the_rights_given(make, aldermoor, kind, rights, allowed):
     delegate = make.user(R.BROKER if kind == "broker" else R.REPRESENTATIVE, aldermoor)

@@ -16,7 +16,8 @@ MACHINES = {machine.name: machine for machine in machines()}
 
 def test_every_stateful_object_has_its_machine():
     assert set(MACHINES) == {"plan", "order", "occurrence", "amendment", "invoice", "payment", "payment_run", "dispute",
-                             "listing", "organisation", "plan_review", "clawback", "review", "need", "need_reply"}
+                             "listing", "organisation", "plan_review", "clawback", "review", "need", "need_reply",
+                             "crisis_run"}
 
 
 @pytest.mark.parametrize("name", sorted(MACHINES))
