@@ -24,6 +24,7 @@ from marketplace.accounts import roles as R
 from marketplace.accounts import service as accounts
 from marketplace.billing import corrections, payments
 from marketplace.billing.models import PaymentRun
+from marketplace.crisis import service as crisis
 from marketplace.extensions import db
 from marketplace.help import service as help_pages
 from marketplace.needs import service as needs
@@ -136,6 +137,10 @@ BY_ENDPOINT = {
     "needs.queue": {R.ADMINISTRATOR}, "needs.moderate": {R.ADMINISTRATOR},
     # tell us once: the holder or their representative shares their "about me" with an order's provider, and stops
     "sharing.share": {R.HOLDER, R.REPRESENTATIVE}, "sharing.stop": {R.HOLDER, R.REPRESENTATIVE},
+    # the crisis plan: the holder's side reads it and starts (or stops) an agreed action with one press; only
+    # those who approve plans agree the actions; the council's case staff read it
+    "crisis.show": HOLDER_SIDE | CASEWORK, "crisis.start": HOLDER_SIDE, "crisis.stop": HOLDER_SIDE,
+    "crisis.agree": {R.CARE_COORDINATOR, R.TEAM_MANAGER}, "crisis.remove": {R.CARE_COORDINATOR, R.TEAM_MANAGER},
     # commissioners' reports: aggregates, for the commissioners and administrators of the council
     **{f"reports.{name}": {R.COMMISSIONER, R.ADMINISTRATOR} for name in ("index", "show", "csv", "chart")},
 }
@@ -204,6 +209,9 @@ def build_world() -> tuple[dict, dict]:
     help_text = help_pages.save(staff[R.ADMINISTRATOR], council, "carers", "standard", "<p>Carers can get help.</p>")
     need = needs.post(m.holder_user, holder, title="A PA", purpose="Shopping", times="Tuesdays", district="SK4", category="other")
     need_reply = needs.reply(m.provider_user, need, "We can help.")
+    crisis_action = crisis.agree(staff[R.CARE_COORDINATOR], holder, "tell_people",
+                                 {"user_ids": [people[R.REPRESENTATIVE].id], "message": "Please ring me."})
+    crisis_run = crisis.start(m.holder_user, crisis_action, crisis.new_start_key())
     statements.generate_for([m.budget.id], date(2026, 10, 1))  # October's statement (empty: the world is made in November)
     statement = db.session.scalar(db.select(Statement).filter_by(budget_id=m.budget.id))
     proposal = ClawbackProposal(budget_id=m.budget.id, holder_id=holder.id, council_id=council.id, kind="clawback",
@@ -229,6 +237,7 @@ def build_world() -> tuple[dict, dict]:
         "topic": "carers", "help_version_id": help_text.id,
         "purchase_id": bought.id,
         "need_id": need.id, "reply_id": need_reply.id, "sharing_id": shared.id,
+        "action_id": crisis_action.id, "run_id": crisis_run.id,
         # per endpoint, where the route wants another object than the usual one
         ("council_catalogue.moderate", "listing_id"): community.id,
         **{(f"ratings.{name}", "review_id"): rating.id for name in ("answer", "report", "moderate", "redact")},
