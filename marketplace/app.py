@@ -15,6 +15,7 @@ from catalogue import wiring as catalogue_wiring
 from . import cli, errors, mail, models, web  # noqa: F401  (models: every table registered before migrations look)
 from .admin import views as admin_views
 from .auth import views as account_views
+from .asking import views as asking_views
 from .billing import invoicing  # noqa: F401  (listens for confirmed deliveries)
 from .billing import views as billing_views
 from .billing import webhooks as billing_webhooks
@@ -96,6 +97,7 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     crisis_views.init_app(app)
     report_views.init_app(app)
     help_views.init_app(app)
+    asking_views.init_app(app)
     openreferral_views.init_app(app)
     mail.init_app(app)
     catalogue_wiring.init_app(app)

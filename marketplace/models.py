@@ -2,6 +2,7 @@
 from catalogue import models as catalogue_models  # noqa: F401
 
 from .accounts import models as accounts_models  # noqa: F401
+from .asking import models as asking_models  # noqa: F401
 from .billing import models as billing_models  # noqa: F401
 from .budgets import models as budgets_models  # noqa: F401
 from .councils import models as councils_models  # noqa: F401

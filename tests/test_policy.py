@@ -17,6 +17,7 @@ from marketplace import clock, policy
 from marketplace.accounts import roles as R
 from marketplace.accounts import service as accounts
 from marketplace.accounts.models import User
+from marketplace.asking.models import SupportRequest
 from marketplace.billing.models import Invoice, InvoiceDispute
 from marketplace.councils.models import Council
 from marketplace.extensions import db, limiter
@@ -55,6 +56,7 @@ CASEWORK = {R.CARE_COORDINATOR, R.TEAM_MANAGER, R.ADMINISTRATOR}
 #   purchase     - that holder's purchase made outside the marketplace
 #   review       - that holder's published review of the organisation's listing, for the order
 #   need         - an open need that holder posted (they posted it: no delegation to anyone in the table)
+#   support_request - a request for support someone sent to that council online (not yet a holder)
 #   none         - no object
 TABLE = {
     ("holder.view", "holder"): CASEWORK | {R.FINANCE_OFFICER},
@@ -126,6 +128,8 @@ TABLE = {
     ("review.moderate", "review"): {R.ADMINISTRATOR},
     ("council.moderate_reviews", "council"): {R.ADMINISTRATOR},
     ("help.edit", "council"): {R.ADMINISTRATOR},
+    ("asking.triage", "council"): CASEWORK,  # the queue of requests sent online
+    ("asking.handle", "support_request"): CASEWORK,
     ("need.post", "holder"): set(),  # the holder, their representative with the right to order, or their broker
     ("need.manage", "need"): set(),
     ("needs.browse", "council"): set(),  # only organisations approved in the council: this one is pending
@@ -199,6 +203,7 @@ def build_world() -> dict:
             "purchase": (OutsidePurchase, _purchase(holder, holder_user).id),
             "review": (Review, _review(order, listing, holder_user).id),
             "need": (Need, _need(holder, holder_user).id),
+            "support_request": (SupportRequest, _support_request(aldermoor).id),
         },
     }
 
@@ -229,6 +234,15 @@ def _need(holder, by) -> Need:
     db.session.add(need)
     db.session.commit()
     return need
+
+
+def _support_request(council) -> SupportRequest:
+    """A sent request row only: the policy asks about its council and whether it is still a draft."""
+    sent = SupportRequest(council_id=council.id, reference="ALD-R000001", nonce="0" * 32, status="submitted",
+                          name="Someone New", access_needs=[], urgent=False)
+    db.session.add(sent)
+    db.session.commit()
+    return sent
 
 
 @pytest.fixture(scope="module")

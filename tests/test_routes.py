@@ -22,6 +22,7 @@ from catalogue.models import ListingPhoto
 from marketplace import clock
 from marketplace.accounts import roles as R
 from marketplace.accounts import service as accounts
+from marketplace.asking import service as asking
 from marketplace.billing import corrections, payments
 from marketplace.billing.models import PaymentRun
 from marketplace.crisis import service as crisis
@@ -62,6 +63,7 @@ PUBLIC = {"accounts.accept_invitation", "accounts.forgot_password", "accounts.re
           "catalogue.suggest_community", "catalogue.tell_us", "home.council_brand", "home.index", "home.page",
           "reports.demand_signals",  # what people could not find, for anyone thinking of offering it: aggregates only
           "help.index", "help.topic",  # the help pages are for everyone, signed in or not
+          "asking.start", "asking.step", "asking.check", "asking.track",  # asking for support: the private link is the authority
           "providers.register", "ratings.listing_reviews", "static", "stripe_webhooks.receive",  # the webhook answers to its signature, not a person
           *(f"openreferral.{name}" for name in ("api_details", "openapi", "services", "service", "organizations", "organization",
                                                  "taxonomies", "taxonomy", "taxonomy_terms", "taxonomy_term",
@@ -141,6 +143,8 @@ BY_ENDPOINT = {
     # those who approve plans agree the actions; the council's case staff read it
     "crisis.show": HOLDER_SIDE | CASEWORK, "crisis.start": HOLDER_SIDE, "crisis.stop": HOLDER_SIDE,
     "crisis.agree": {R.CARE_COORDINATOR, R.TEAM_MANAGER}, "crisis.remove": {R.CARE_COORDINATOR, R.TEAM_MANAGER},
+    # requests for support sent online: the council's casework staff triage them and move each case on
+    **{f"casework.{name}": CASEWORK for name in ("queue", "case", "act", "set_up")},
     # commissioners' reports: aggregates, for the commissioners and administrators of the council
     **{f"reports.{name}": {R.COMMISSIONER, R.ADMINISTRATOR} for name in ("index", "show", "csv", "chart")},
 }
@@ -209,6 +213,12 @@ def build_world() -> tuple[dict, dict]:
     help_text = help_pages.save(staff[R.ADMINISTRATOR], council, "carers", "standard", "<p>Carers can get help.</p>")
     need = needs.post(m.holder_user, holder, title="A PA", purpose="Shopping", times="Tuesdays", district="SK4", category="other")
     need_reply = needs.reply(m.provider_user, need, "We can help.")
+    asked = asking.start(council, "assessment", "myself")
+    sent = asking.start(council, "assessment", "myself")
+    asking.save(sent, "about-them", {"name": "Someone New", "postcode": "SK4 1AA", "email": "new@example.org"})
+    asking.save(sent, "contact", {"preferred_contact": "email"})
+    asking.save(sent, "situation", {"situation": "I need help at home."})
+    asking.submit(sent)
     crisis_action = crisis.agree(staff[R.CARE_COORDINATOR], holder, "tell_people",
                                  {"user_ids": [people[R.REPRESENTATIVE].id], "message": "Please ring me."})
     crisis_run = crisis.start(m.holder_user, crisis_action, crisis.new_start_key())
@@ -237,6 +247,8 @@ def build_world() -> tuple[dict, dict]:
         "topic": "carers", "help_version_id": help_text.id,
         "purchase_id": bought.id,
         "need_id": need.id, "reply_id": need_reply.id, "sharing_id": shared.id,
+        "support_request_id": sent.id, "move": "question", "step": "about-them",
+        **{(f"asking.{name}", "token"): asking.tracking_token(asked) for name in ("step", "check", "track")},
         "action_id": crisis_action.id, "run_id": crisis_run.id,
         # per endpoint, where the route wants another object than the usual one
         ("council_catalogue.moderate", "listing_id"): community.id,
