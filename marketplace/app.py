@@ -23,6 +23,7 @@ from .crisis import views as crisis_views
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .help import views as help_views
 from .holders import views as holder_views
+from .lifeevents import views as lifeevent_views
 from .home import views as home_views
 from .needs import views as need_views
 from .notifications import views as notification_views
@@ -94,6 +95,7 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     rating_views.init_app(app)
     sharing_views.init_app(app)
     need_views.init_app(app)
+    lifeevent_views.init_app(app)
     crisis_views.init_app(app)
     report_views.init_app(app)
     help_views.init_app(app)

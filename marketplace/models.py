@@ -9,6 +9,7 @@ from .councils import models as councils_models  # noqa: F401
 from .events import models as events_models  # noqa: F401
 from .help import models as help_models  # noqa: F401
 from .holders import models as holders_models  # noqa: F401
+from .lifeevents import models as lifeevents_models  # noqa: F401
 from .mail import OutgoingEmail  # noqa: F401
 from .needs import models as needs_models  # noqa: F401
 from .notifications import models as notifications_models  # noqa: F401

@@ -140,6 +140,8 @@ TABLE = {
     ("council.moderate_needs", "council"): {R.ADMINISTRATOR},
     ("about_me.share", "order"): set(),  # only the holder or their representative who may order
     ("about_me.read", "order"): set(),  # the provider only once the holder shares it: nothing is shared here
+    ("lifeevents.record", "holder"): {R.CARE_COORDINATOR, R.TEAM_MANAGER},  # casework staff who know the person
+    ("lifeevents.view", "holder"): {R.CARE_COORDINATOR, R.TEAM_MANAGER, R.FINANCE_OFFICER},  # finance settles the money
     ("crisis.agree", "holder"): {R.CARE_COORDINATOR, R.TEAM_MANAGER},  # who approves plans agrees the crisis actions
     ("crisis.view", "holder"): CASEWORK,
     ("crisis.start", "holder"): set(),  # the holder, or someone they let order for them: no approval again

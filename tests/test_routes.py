@@ -145,6 +145,9 @@ BY_ENDPOINT = {
     "crisis.agree": {R.CARE_COORDINATOR, R.TEAM_MANAGER}, "crisis.remove": {R.CARE_COORDINATOR, R.TEAM_MANAGER},
     # requests for support sent online: the council's casework staff triage them and move each case on
     **{f"casework.{name}": CASEWORK for name in ("queue", "case", "act", "set_up")},
+    # life events: recorded by the holder's coordinator or team manager; finance officers read them
+    "lifeevents.index": {R.CARE_COORDINATOR, R.TEAM_MANAGER, R.FINANCE_OFFICER},
+    **{f"lifeevents.{name}": {R.CARE_COORDINATOR, R.TEAM_MANAGER} for name in ("hospital", "home_again", "move", "death")},
     # commissioners' reports: aggregates, for the commissioners and administrators of the council
     **{f"reports.{name}": {R.COMMISSIONER, R.ADMINISTRATOR} for name in ("index", "show", "csv", "chart")},
 }

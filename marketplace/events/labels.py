@@ -19,6 +19,7 @@ KINDS = {
     "listing": "Listings",
     "review": "Buyers' reviews",
     "support_request": "Requests for support",
+    "life_event": "Life events (hospital, moving, death)",
     "need": "Posted needs",
     "need_reply": "Replies to posted needs",
     "crisis": "Crisis plans agreed",
@@ -81,6 +82,12 @@ LABELS = {
     "support_request.assessed": "Assessment done",
     "support_request.set_up": "Request set up as a budget holder",
     "support_request.closed": "Request for support closed",
+    "life_event.support_paused": "Support paused for a stay in hospital",
+    "life_event.support_resumed": "Support started again after a stay in hospital",
+    "life_event.moved_home": "Move within the council recorded",
+    "life_event.address_changed": "New address put on the record after a move",
+    "life_event.moved_away": "Move to another council recorded: support here ends",
+    "life_event.support_ended": "Death recorded: support ended",
     "need.open": "Need posted (or shown again)",
     "need.met": "Posted need met",
     "need.expired": "Posted need ended after 30 days",
@@ -194,7 +201,7 @@ def kind_of(action: str) -> str:
 
 OBJECTS = {"orders": "Order", "invoices": "Invoice", "payments": "Payment", "payment_runs": "Payment run",
            "support_plans": "Plan", "listings": "Listing", "organisations": "Organisation", "occurrences": "Delivery",
-           "invoice_disputes": "Dispute", "holders": "Budget holder"}
+           "invoice_disputes": "Dispute", "holders": "Budget holder", "life_events": "Life event"}
 
 
 def object_label(object_type: str | None, object_id: int | None) -> str:
