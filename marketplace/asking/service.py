@@ -295,5 +295,12 @@ def queue(council, waiting_on: str | None = None, limit: int = 200) -> list[Supp
     return db.session.scalars(query.order_by(SupportRequest.expected_by, SupportRequest.id).limit(limit)).all()
 
 
+def waiting_on_council(council) -> int:
+    """Sent requests waiting on the council: the number on the staff's home page."""
+    return db.session.scalar(db.select(db.func.count(SupportRequest.id)).where(
+        SupportRequest.council_id == council.id, SupportRequest.waiting_on == "council",
+        SupportRequest.status.in_(("submitted", "assessed")))) or 0
+
+
 def for_holder(holder) -> SupportRequest | None:
     return db.session.scalar(db.select(SupportRequest).filter_by(holder_id=holder.id))

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_login import current_user
 
 from ..accounts import roles as R
+from ..asking import service as asking
 from ..budgets import service as budgets
 from ..councils.models import Council
 from ..extensions import db
@@ -52,6 +53,8 @@ def index():
             db.select(db.func.count(Holder.id)).filter_by(council_id=council.id))
         if current_user.has_role(R.ADMINISTRATOR, council.id):
             context["pending_organisations"] = providers.pending_in(council)
+        if can(current_user, "asking.triage", council):
+            context["requests_waiting"] = asking.waiting_on_council(council)
         if can(current_user, "council.plans", council):
             context["coordinator_queue"] = queues.for_coordinator(council)
         if can(current_user, "council.finance", council):

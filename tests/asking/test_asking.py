@@ -229,3 +229,11 @@ def test_bad_input_is_a_clear_error_never_a_server_error(world, app):
                                                               "assessor_name": "Ali"},
                         form_url=f"/council/requests/{found.id}").status_code == 409
     assert staff.submit(f"/council/requests/{found.id}/dance", {}, form_url=f"/council/requests/{found.id}").status_code == 404
+
+
+def test_the_front_door_help_and_staff_home_lead_to_requests(world, app):
+    visitor = Browser(app.test_client())
+    assert "/ask" in visitor.get("/").get_data(as_text=True)
+    assert "Ask Aldermoor Council for support" in page_text(visitor.get("/help?council=aldermoor"))
+    _sent(world["aldermoor"])
+    assert "1 request for support waiting on us" in page_text(signed_in(app, world["coordinator"]).get("/"))
