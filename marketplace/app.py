@@ -20,6 +20,7 @@ from .billing import invoicing  # noqa: F401  (listens for confirmed deliveries)
 from .billing import views as billing_views
 from .billing import webhooks as billing_webhooks
 from .crisis import views as crisis_views
+from .estimate import views as estimate_views
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .help import views as help_views
 from .holders import views as holder_views
@@ -99,6 +100,7 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     crisis_views.init_app(app)
     report_views.init_app(app)
     help_views.init_app(app)
+    estimate_views.init_app(app)
     asking_views.init_app(app)
     openreferral_views.init_app(app)
     mail.init_app(app)

@@ -63,6 +63,7 @@ PUBLIC = {"accounts.accept_invitation", "accounts.forgot_password", "accounts.re
           "catalogue.suggest_community", "catalogue.tell_us", "home.council_brand", "home.index", "home.page",
           "reports.demand_signals",  # what people could not find, for anyone thinking of offering it: aggregates only
           "help.index", "help.topic",  # the help pages are for everyone, signed in or not
+          "estimate.index", "estimate.daily_life", "estimate.money", "estimate.result",  # before anyone is known to the council; nothing kept
           "asking.start", "asking.step", "asking.check", "asking.track",  # asking for support: the private link is the authority
           "providers.register", "ratings.listing_reviews", "static", "stripe_webhooks.receive",  # the webhook answers to its signature, not a person
           *(f"openreferral.{name}" for name in ("api_details", "openapi", "services", "service", "organizations", "organization",
