@@ -73,7 +73,7 @@ class LifeEvent(db.Model):
             if self.returned_on:
                 return f"Support was paused from {_long(self.starts_on)} and started again on {_long(self.returned_on)}"
             return f"Support is paused from {_long(self.starts_on)} until " + (
-                _long(self.expected_return_on) if self.expected_return_on else "you tell us you are home")
+                _long(self.expected_return_on) if self.expected_return_on else "further notice")
         if self.kind == "move" and self.leaves_council:
             return f"Moving to another council on {_long(self.starts_on)}: support from us ends on that date"
         if self.kind == "move":

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.cli import AppGroup
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..holders.models import Holder
 from ..web import attempt, load
 from . import service
@@ -25,9 +26,10 @@ def _done(holder, message: str):
 @login_required
 def index(holder_id: int):
     holder = load(Holder, holder_id, "lifeevents.view")
+    available, committed = service.money_left(holder, clock.today())
     return render_template("lifeevents/index.html", holder=holder, recorded=service.events_for(holder),
-                           stay=service.open_stay(holder), ended=service.support_ended(holder),
-                           title=f"Life events: {holder.name}")
+                           stay=service.open_stay(holder), ended=service.support_ended(holder), available=available,
+                           committed=committed, title=f"Life events: {holder.name}")
 
 
 @bp.route("/holders/<int:holder_id>/life-events/hospital", methods=["GET", "POST"])

@@ -92,3 +92,4 @@ def test_the_staff_page_shows_what_each_event_did(browser, coordinator, holder, 
     text = read(browser.get(f"/holders/{holder.id}/life-events"))
     assert "A stay in hospital: 2 December 2026" in text
     assert "Money released £200.00" in text and "Dates booked again 3 (£120.00 promised again)" in text
+    assert "Still promised to providers £200.00" in text  # 18 and 25 November, 16, 23 and 30 December
