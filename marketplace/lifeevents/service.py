@@ -14,7 +14,8 @@ Decisions (nobody was there to ask):
   else the expected return, else open). Windows may not overlap. On return, only dates cancelled free
   and on or after the later of the return and today are booked again: a date cancelled late was charged
   already, and a missed day in the past cannot be visited any more.
-- After a death or a move to another council nothing more is recorded. A move within the council may
+- A move to another council leaves the record as it is (the new council sets the person up); the new
+  address is kept on the event. After a death or such a move nothing more is recorded. A move within the council may
   follow an earlier one, but never on or before it, nor while the earlier one's address is still waiting.
 - The money left is for finance to settle: every finance officer of the council is told the balance
   (nothing is clawed back automatically: the underspend rules' proposals need a rule's figures, and
