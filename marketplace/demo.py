@@ -20,7 +20,7 @@ from flask import current_app
 from catalogue import demo as catalogue_demo
 from catalogue.indexing import rebuild
 
-from . import clock, demo_demand, demo_money, demo_ratings
+from . import clock, demo_asking, demo_demand, demo_money, demo_ratings
 from .accounts import roles as R
 from .accounts import service as accounts
 from .accounts.models import User
@@ -163,6 +163,7 @@ def _load(echo) -> dict:
     echo(f"Posted {posted} funding entries due up to {clock.today():%d %B %Y}.")
     _money_so_far(holders, councils, users, echo)
     demo_demand.search_a_year(councils[DEMO_COUNCIL], echo)
+    demo_asking.ask_for_support(councils[DEMO_COUNCIL], users[R.CARE_COORDINATOR], echo)
     echo(f"Loaded {len(councils)} councils, {listing_count} catalogue listings and {len(holders)} budget holders in {councils[DEMO_COUNCIL].name}.")
     echo(f"Every demo account's password is: {DEMO_PASSWORD}")
     for email, name, role, _ in DEMO_USERS:
