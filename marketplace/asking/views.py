@@ -119,3 +119,4 @@ def track(token: str):
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(casework.bp)
+    app.add_template_global(service.for_holder, "support_request_for")

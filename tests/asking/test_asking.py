@@ -170,6 +170,8 @@ def test_setting_up_makes_the_holders_record_from_the_request_with_nothing_typed
     assert found.status == "set_up" and found.holder_id == holder.id
     assert any(m.to == "jo@example.org" and "invitation" in m.body.lower() for m in outbox())
     assert "Set up as Jo Bloggs" in page_text(staff.get(f"/council/requests/{found.id}"))
+    assert f"reference {found.reference}. This record was made from that request." in page_text(
+        staff.get(f"/holders/{holder.id}"))
 
 
 def test_set_up_waits_for_the_assessment_and_only_the_councils_staff_move_a_case(world, app):
