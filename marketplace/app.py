@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config as app_config
 from catalogue import wiring as catalogue_wiring
 
-from . import cli, errors, mail, models, web  # noqa: F401  (models: every table registered before migrations look)
+from . import caching, cli, errors, mail, models, web  # noqa: F401  (models: every table registered before migrations look)
 from .admin import views as admin_views
 from .auth import views as account_views
 from .asking import views as asking_views
@@ -82,6 +82,7 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     if not app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
         app.config["RATELIMIT_STORAGE_OPTIONS"] = {**app_config.redis_options(app.config), **app.config.get("RATELIMIT_STORAGE_OPTIONS", {})}
     limiter.init_app(app)
+    caching.init_app(app, app_config.redis_options(app.config))
     login_manager.init_app(app)
     WTFormsHelpers(app)
 

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 
 from catalogue.search import get_index
-from marketplace import clock
+from marketplace import caching, clock
 from marketplace.app import create_app
 from marketplace.extensions import db, limiter
 
@@ -143,6 +143,7 @@ def _clean(request):
         limiter.reset()
         app.extensions["mail_outbox"] = []
         get_index(app.config["SEARCH_INDEX_DIR"]).clear()
+        caching.clear()
 
 
 @pytest.fixture
