@@ -325,9 +325,13 @@ def _finish(actor, run: CrisisRun, to: str) -> None:
             body += " The money is still in the managed account: please switch it back."
     _tell(holder, actor, f"{holder.name}'s crisis plan {what}", body)
     if switch_by is not None:
-        budgets.switch_deployment(switch_by, budget, run.from_option, max(min(clock.today(), budget.ends_on), budget.starts_on),
-                                  reason="Crisis plan " + ("stopped early" if to == "stopped" else "ended"),
-                                  isf_provider=budget.isf_provider)
+        try:
+            budgets.switch_deployment(switch_by, budget, run.from_option, max(min(clock.today(), budget.ends_on), budget.starts_on),
+                                      reason="Crisis plan " + ("stopped early" if to == "stopped" else "ended"),
+                                      isf_provider=budget.isf_provider)
+        except DomainError as error:  # refused before changing anything: the run still ends, a person switches back
+            notify_all(coordinators(holder), f"Please switch {holder.name}'s money back",
+                       f"Their crisis plan {what}, but the money could not be moved back: {error.message}", _page(holder))
 
 
 def _authority(actor, action: CrisisAction, run: CrisisRun, required: bool = True):

@@ -9,8 +9,7 @@ from marketplace.accounts import roles as R
 from marketplace.crisis import service as crisis
 from marketplace.orders import lifecycle
 
-from ..orders.conftest import (  # noqa: F401 -- the same market
-    aldermoor, budget, coordinator, frozen_clock, holder, jo, outing, pat, plan, provider, sessions)
+from ..orders.conftest import *  # noqa: F403  (the small market the ordering tests use)
 from ..orders.support import order
 
 WEEKLY = {"days": ["tue"], "starts_on": "2026-11-24", "ends_on": "2027-01-26"}  # 10 Tuesdays, £400

@@ -3,9 +3,15 @@ money moves to the agreed manager, and moves back after the agreed weeks (by ``f
 or when anyone opens the crisis page after the date), or when they stop it early."""
 from __future__ import annotations
 
+import re
+
+import pytest
+
+from marketplace.accounts.models import RoleGrant
 from marketplace.budgets.models import DeploymentChange
 from marketplace.crisis import service as crisis
 from marketplace.crisis.models import CrisisRun
+from marketplace.errors import DomainError
 from marketplace.events.models import Event
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
@@ -24,8 +30,6 @@ def press_start(app, person, holder, action):
 
 
 def _key(page) -> str:
-    import re
-
     return re.search(r'name="start_key"[^>]*value="([0-9a-f]+)"', page.get_data(as_text=True)).group(1)
 
 
@@ -106,3 +110,17 @@ def test_pressing_twice_or_starting_again_while_running_switches_once(app, jo, h
 
     assert changes(budget) == [("direct_payment", "managed_account")]
     assert db.session.scalar(db.select(db.func.count(CrisisRun.id))) == 1
+
+
+def test_when_nobody_who_may_move_the_money_is_left_the_start_is_refused_and_nothing_moves(representative, holder, budget,
+                                                                                         switch, coordinator):
+    for grant in db.session.scalars(db.select(RoleGrant).filter_by(user_id=coordinator.id)):
+        db.session.delete(grant)  # the coordinator who agreed it has left the council
+    db.session.commit()
+
+    with pytest.raises(DomainError, match="Your care coordinator needs to make this switch"):
+        crisis.start(representative, switch, crisis.new_start_key())
+    db.session.rollback()
+
+    assert fresh(budget).deployment_option == "direct_payment"
+    assert db.session.scalar(db.select(db.func.count(CrisisRun.id))) == 0
