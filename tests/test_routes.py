@@ -253,7 +253,7 @@ def build_world() -> tuple[dict, dict]:
         "need_id": need.id, "reply_id": need_reply.id, "sharing_id": shared.id,
         "support_request_id": sent.id, "move": "question", "step": "about-them",
         **{(f"asking.{name}", "token"): asking.tracking_token(asked) for name in ("step", "check", "track")},
-        "action_id": crisis_action.id, "run_id": crisis_run.id,
+        "action_id": crisis_action.id, ("crisis.stop", "run_id"): crisis_run.id,  # "run_id" is also a payment run's
         # per endpoint, where the route wants another object than the usual one
         ("council_catalogue.moderate", "listing_id"): community.id,
         **{(f"ratings.{name}", "review_id"): rating.id for name in ("answer", "report", "moderate", "redact")},
