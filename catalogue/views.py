@@ -141,7 +141,7 @@ def index():
     councils = db.session.scalars(db.select(Council).order_by(Council.name)).all()
     page = render_template(
         "catalogue/search.html", title="Find support", results=results, listings=listings, req=search_request,
-        council=council, councils=councils, price_for=lambda listing: prices[listing.id],
+        council=council, councils=councils, prices=prices,
         problems=problems, nearby=nearby, community_alternatives=alternatives, is_search=_is_search(),
         taxonomy=taxonomy, filter_labels=filter_labels(), unmet_form=UnmetNeedForm(query=search_request.text, area=area or ""),
     )

@@ -1,10 +1,11 @@
 """What a provider's finance page shows: unpaid invoices by how overdue they are, totals, and
-recent payments with their remittance advice."""
+recent payments with their remittance advice. Each list is loaded with what its rows show (holders,
+invoices, providers), so a page makes the same queries for 3 invoices or 300."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .. import clock
 from ..extensions import db
@@ -32,10 +33,11 @@ def ageing(organisations, on: date | None = None) -> dict:
 
 def recent_payments(organisations, limit: int = 50) -> list[Payment]:
     ids = [o.id for o in organisations] or [-1]
-    return db.session.scalars(db.select(Payment).join(Invoice).where(
+    return db.session.scalars(db.select(Payment).join(Invoice).options(contains_eager(Payment.invoice)).where(
         Invoice.organisation_id.in_(ids), Payment.status == "succeeded").order_by(Payment.settled_at.desc()).limit(limit)).all()
 
 
 def for_holder(holder) -> list[Invoice]:
-    return db.session.scalars(db.select(Invoice).filter_by(holder_id=holder.id)
+    """The holder's invoices, newest first, each with its provider (the list names it): one query."""
+    return db.session.scalars(db.select(Invoice).filter_by(holder_id=holder.id).options(joinedload(Invoice.organisation))
                               .order_by(Invoice.issued_on.desc(), Invoice.id.desc())).all()

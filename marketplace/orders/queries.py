@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
 from ..budgets import ledger
@@ -14,7 +14,7 @@ from ..budgets.ledger import Balances
 from ..budgets.models import BudgetPeriod, LedgerEntry
 from ..extensions import db
 from ..plans.service import approved_plan
-from .models import Occurrence, Order
+from .models import Occurrence, Order, OrderLine
 
 UNCONFIRMED_AFTER = timedelta(days=14)
 
@@ -43,8 +43,23 @@ def placed_recently(actor, holder) -> list[Order]:
         .order_by(Order.placed_at.desc(), Order.id.desc()).limit(10)).all()
 
 
+# What a row of an order list reads (its provider, who placed it and for whom, each line's dates and
+# cost), loaded with the orders: three more queries for the whole list instead of three per order.
+LISTED = (joinedload(Order.organisation), joinedload(Order.holder), joinedload(Order.placed_by),
+          selectinload(Order.lines).selectinload(OrderLine.occurrences))
+
+
 def orders_for_holder(holder) -> list[Order]:
-    return db.session.scalars(db.select(Order).filter_by(holder_id=holder.id).order_by(Order.created_at.desc(), Order.id.desc())).all()
+    return db.session.scalars(db.select(Order).filter_by(holder_id=holder.id).options(*LISTED)
+                              .order_by(Order.created_at.desc(), Order.id.desc())).all()
+
+
+def load_for_page(order: Order) -> Order:
+    """``order`` with its lines and their dates loaded in two queries, so the order page does not load each
+    line's dates on its own (the lines are in the session already once this returns)."""
+    db.session.scalars(db.select(Order).where(Order.id == order.id)
+                       .options(selectinload(Order.lines).selectinload(OrderLine.occurrences))).all()
+    return order
 
 
 def orders_for_organisations(organisations, statuses: tuple[str, ...] | None = None, limit: int | None = None) -> list[Order]:
@@ -52,13 +67,13 @@ def orders_for_organisations(organisations, statuses: tuple[str, ...] | None = N
     query = db.select(Order).where(Order.organisation_id.in_([o.id for o in organisations] or [-1]))
     if statuses:
         query = query.where(Order.status.in_(statuses))
-    query = query.order_by(Order.created_at.desc(), Order.id.desc())
+    query = query.options(*LISTED).order_by(Order.created_at.desc(), Order.id.desc())
     return db.session.scalars(query.limit(limit) if limit else query).all()
 
 
 def awaiting_approval(council) -> list[Order]:
     return db.session.scalars(db.select(Order).filter_by(council_id=council.id, status="awaiting_approval")
-                              .order_by(Order.created_at)).all()
+                              .options(*LISTED).order_by(Order.created_at)).all()
 
 
 # --- a broker's caseload ----------------------------------------------------------------------------

@@ -159,7 +159,7 @@ def for_holder(holder_id: int):
 @bp.get("/orders/<int:order_id>")
 @login_required
 def show(order_id: int):
-    order = load(Order, order_id, "order.view")
+    order = queries.load_for_page(load(Order, order_id, "order.view"))
     invoices = [i for i in order.invoices if can(current_user, "invoice.view", i)]
     proposable = [line for line in order.lines if amendments.can_propose(current_user, line)]
     return render_template("orders/show.html", order=order, today=clock.today(), confirm_form=ConfirmForm(),

@@ -38,13 +38,24 @@ def review_of(order: Order, listing_id: int) -> Review | None:
     return db.session.scalar(db.select(Review).filter_by(order_id=order.id, listing_id=listing_id))
 
 
+def reviews_of(order: Order) -> dict[int, Review]:
+    """listing id -> the review written for it on ``order``, in one query (the order page lists them all)."""
+    return {review.listing_id: review for review in db.session.scalars(db.select(Review).filter_by(order_id=order.id))}
+
+
 def why_not(user, order: Order, listing_id: int) -> str | None:
     """None when ``user`` may rate ``listing_id`` for ``order`` now (or change their rating); else why not."""
     if not can(user, "review.write", order):
         return "Only the person the support was for, or their representative, can rate it."
     if listing_id not in confirmed_listings(order):
         return "You can rate this once a delivery has been confirmed."
-    existing = review_of(order, listing_id)
+    return why_not_change(user, review_of(order, listing_id))
+
+
+def why_not_change(user, existing: Review | None) -> str | None:
+    """For someone who may rate a confirmed listing: None when they may write or change ``existing``
+    (their review, or None), else why not. Split from ``why_not`` so a page that has loaded an order's
+    reviews together asks this for each without a query per listing."""
     if existing is not None:
         if existing.author_id != user.id:
             return "This support was rated for this order already."

@@ -12,7 +12,7 @@ from catalogue.rating import rating_rank
 from ..extensions import db
 from ..policy import can
 from .models import Review
-from .service import confirmed_listings, review_of, why_not
+from .service import confirmed_listings, reviews_of, why_not_change
 
 PAGE_SIZE = 20
 
@@ -74,9 +74,10 @@ def for_order(order) -> list[dict]:
     their review and whether they can still write or change it."""
     if not current_user.is_authenticated or not can(current_user, "review.write", order):
         return []
+    reviews = reviews_of(order)  # one query for the whole order, not one (or two) per listing
     offers = []
     for listing_id, title in sorted(confirmed_listings(order).items()):
-        review = review_of(order, listing_id)
+        review = reviews.get(listing_id)
         offers.append({"listing_id": listing_id, "title": title, "review": review,
-                       "open": why_not(current_user, order, listing_id) is None})
+                       "open": why_not_change(current_user, review) is None})
     return offers
