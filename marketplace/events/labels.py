@@ -187,6 +187,23 @@ BY_PREVIOUS = {
 }
 
 
+# On the holder's own page (read by them and the people who act for them), life events in gentle words;
+# the staff's event log and life-events page keep the full labels.
+GENTLE = {
+    "life_event.support_paused": "Support paused",
+    "life_event.support_resumed": "Support started again",
+    "life_event.moved_home": "Move recorded",
+    "life_event.address_changed": "New address recorded",
+    "life_event.moved_away": "Support here ended after a move",
+    "life_event.support_ended": "Support ended",
+}
+
+
+def gentle(action: str, detail: dict | None = None) -> str:
+    """An event as the holder's own page says it."""
+    return GENTLE.get(action) or label(action, detail)
+
+
 def label(action: str, detail: dict | None = None) -> str:
     """What an event means, in plain words (the raw name only if nobody gave it a label)."""
     previous = (detail or {}).get("from")

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from .. import clock
 from ..errors import DomainError
+from ..events import labels as event_labels
 from ..events import service as events
 from ..extensions import db
 from ..forms import ConfirmForm
@@ -56,7 +57,7 @@ def new():
 def show(holder_id: int):
     holder = load(Holder, holder_id, "holder.view")
     return render_template("holders/show.html", holder=holder, title=holder.name,
-                           activity=events.for_holder(holder.id, limit=20))
+                           activity=events.for_holder(holder.id, limit=20), label=event_labels.gentle)
 
 
 @bp.route("/holders/<int:holder_id>/edit", methods=["GET", "POST"])

@@ -239,3 +239,12 @@ def test_the_front_door_help_and_staff_home_lead_to_requests(world, app):
     assert "Ask Aldermoor Council for support" in page_text(visitor.get("/help?council=aldermoor"))
     _sent(world["aldermoor"])
     assert "1 request for support waiting on us" in page_text(signed_in(app, world["coordinator"]).get("/"))
+
+
+def test_the_holders_activity_reads_in_words(world, app):
+    found = _sent(world["aldermoor"])
+    service.book_assessment(world["coordinator"], found, date(2026, 12, 10), "Ali Assessor")
+    service.record_assessed(world["coordinator"], found)
+    holder = service.set_up(world["coordinator"], found, invite=False)
+    text = page_text(signed_in(app, world["coordinator"]).get(f"/holders/{holder.id}"))
+    assert "Request set up as a budget holder" in text and "support request: set up" not in text
