@@ -22,6 +22,7 @@ from marketplace.billing.models import Invoice, InvoiceDispute
 from marketplace.councils.models import Council
 from marketplace.extensions import db, limiter
 from marketplace.holders.models import Delegation, Holder
+from marketplace.jobs.models import Job
 from marketplace.needs.models import Need
 from marketplace.orders.models import Enquiry, Order
 from marketplace.plans.models import SupportPlan
@@ -57,6 +58,7 @@ CASEWORK = {R.CARE_COORDINATOR, R.TEAM_MANAGER, R.ADMINISTRATOR}
 #   review       - that holder's published review of the organisation's listing, for the order
 #   need         - an open need that holder posted (they posted it: no delegation to anyone in the table)
 #   support_request - a request for support someone sent to that council online (not yet a holder)
+#   job          - a job a command started for that council (statements): nobody in the table started it
 #   none         - no object
 TABLE = {
     ("holder.view", "holder"): CASEWORK | {R.FINANCE_OFFICER},
@@ -145,6 +147,9 @@ TABLE = {
     ("crisis.agree", "holder"): {R.CARE_COORDINATOR, R.TEAM_MANAGER},  # who approves plans agrees the crisis actions
     ("crisis.view", "holder"): CASEWORK,
     ("crisis.start", "holder"): set(),  # the holder, or someone they let order for them: no approval again
+    ("job.view", "job"): {R.ADMINISTRATOR},  # a command's job: its council's administrators (a starter sees their own)
+    ("job.retry", "job"): {R.ADMINISTRATOR},
+    ("jobs.statements", "council"): {R.FINANCE_OFFICER, R.ADMINISTRATOR},
 }
 UNSCOPED = {("review.report", "review")}  # open to people of every council
 ROWS = [(role, action, kind, role in allowed) for (action, kind), allowed in TABLE.items() for role in R.ALL]
@@ -206,6 +211,7 @@ def build_world() -> dict:
             "review": (Review, _review(order, listing, holder_user).id),
             "need": (Need, _need(holder, holder_user).id),
             "support_request": (SupportRequest, _support_request(aldermoor).id),
+            "job": (Job, _job(aldermoor).id),
         },
     }
 
@@ -245,6 +251,15 @@ def _support_request(council) -> SupportRequest:
     db.session.add(sent)
     db.session.commit()
     return sent
+
+
+def _job(council) -> Job:
+    """A job row only, started by a command (no starter) for the council (tests/jobs run real ones)."""
+    job = Job(kind="statements", parameters={"month": "2026-10"}, council_id=council.id, status="done", counts={},
+              attempt=1, chunks_total=1, chunks_done=1)
+    db.session.add(job)
+    db.session.commit()
+    return job
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ MACHINES = {machine.name: machine for machine in machines()}
 def test_every_stateful_object_has_its_machine():
     assert set(MACHINES) == {"plan", "order", "occurrence", "amendment", "invoice", "payment", "payment_run", "dispute",
                              "listing", "organisation", "plan_review", "clawback", "review", "need", "need_reply", "support_request",
-                             "crisis_run"}
+                             "crisis_run", "job"}
 
 
 @pytest.mark.parametrize("name", sorted(MACHINES))

@@ -35,6 +35,7 @@ KINDS = {
     "payment": "Payments",
     "payment_run": "Payment runs",
     "clawback": "Underspend and clawback",
+    "job": "Jobs (statements, reindexing, imports)",
 }
 
 LABELS = {
@@ -101,6 +102,10 @@ LABELS = {
     "crisis_run.running": "Crisis action started",
     "crisis_run.ended": "Crisis action ended",
     "crisis_run.stopped": "Crisis action stopped early",
+    "job.queued": "Job started (or started again)",
+    "job.running": "Job running",
+    "job.done": "Job finished",
+    "job.failed": "Job stopped with a problem",
     "ledger.funding": "Money received from the council",
     "ledger.contribution": "Own contribution added",
     "ledger.commitment": "Money promised to a provider",
@@ -218,7 +223,7 @@ def kind_of(action: str) -> str:
 
 OBJECTS = {"orders": "Order", "invoices": "Invoice", "payments": "Payment", "payment_runs": "Payment run",
            "support_plans": "Plan", "listings": "Listing", "organisations": "Organisation", "occurrences": "Delivery",
-           "invoice_disputes": "Dispute", "holders": "Budget holder", "life_events": "Life event"}
+           "invoice_disputes": "Dispute", "holders": "Budget holder", "life_events": "Life event", "jobs": "Job"}
 
 
 def object_label(object_type: str | None, object_id: int | None) -> str:

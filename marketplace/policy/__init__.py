@@ -12,7 +12,7 @@ from flask import abort
 
 from ..accounts.models import RoleGrant, User
 from ..extensions import db
-from . import asking, council, crisis, help, holders, lifeevents, needs, orders, ratings, sharing  # noqa: F401 -- each registers its rules
+from . import asking, council, crisis, help, holders, jobs, lifeevents, needs, orders, ratings, sharing  # noqa: F401 -- each registers its rules
 from .base import RULES as _RULES
 from .base import rule  # noqa: F401 -- for rules registered elsewhere
 from .holders import LADDER, approves_at, plan_level  # noqa: F401
