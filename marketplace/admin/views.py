@@ -24,10 +24,11 @@ from ..events import labels
 from ..events.labels import KINDS
 from ..extensions import csrf
 from ..fields import DateField, options, strip_whitespace
+from ..jobs import service as jobs
 from ..providers import cqc
 from ..providers import service as providers
 from ..providers.models import OrganisationApproval
-from ..web import attempt, council_page, load, page_number
+from ..web import attempt, council_page, current_council, load, page_number
 from . import eventlog
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -103,6 +104,7 @@ class CqcImportForm(FlaskForm):
                           validators=[FileRequired("Choose the CSV file of the CQC's care directory"),
                                       FileAllowed(["csv"], "The file must be a CSV file, like the CQC's care directory")])
     submit = SubmitField("Import ratings", widget=GovSubmitInput())
+    background = SubmitField("Import in the background", widget=GovSubmitInput())  # for the whole of England's file
 
 
 @bp.route("/cqc", methods=["GET", "POST"])
@@ -117,7 +119,13 @@ def cqc_import():
         csrf.protect()
     form = CqcImportForm()
     result, problem = None, None
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and form.background.data:  # a job: its page shows the progress and the counts
+        data = form.directory.data.stream.read(cqc.MAX_BYTES + 1)
+        job, problem = attempt(lambda: jobs.enqueue(current_user, "cqc", council=current_council(), payload=data))
+        if job is not None:
+            return redirect(url_for("jobs.show", job_id=job.id))
+    elif valid:
         result, problem = attempt(lambda: cqc.import_directory(form.directory.data.stream))
     return render_template("admin/cqc.html", form=form, result=result, problem=problem, shown=REPORT_ROWS,
                            max_mb=cqc.MAX_BYTES // (1024 * 1024), title="Import CQC ratings")

@@ -2,6 +2,8 @@
 runs. Thin: each route loads its object through the policy and calls one service function."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -200,7 +202,8 @@ def council_payments():
         return redirect(url_for("billing.council_payments"))
     return render_template("billing/council_payments.html", council=council, waiting=payments.waiting_for_council(council),
                            cannot_pay=payments.without_bank_details(council),
-                           runs=payments.payment_runs(council), form=ConfirmForm(), today=clock.today(), title="Payments")
+                           runs=payments.payment_runs(council), form=ConfirmForm(), today=clock.today(), title="Payments",
+                           statements_month=f"{clock.today().replace(day=1) - timedelta(days=1):%B %Y}")  # the month just ended
 
 
 @bp.get("/council/payment-runs/<int:run_id>.csv")
