@@ -53,7 +53,8 @@ class Config:
     DATABASE_BUSY_TIMEOUT = _seconds("DATABASE_BUSY_TIMEOUT", 5)  # SQLite: waiting for another writer's lock
     UNAVAILABLE_RETRY_AFTER = int(_seconds("UNAVAILABLE_RETRY_AFTER", 30))  # the 503's Retry-After, in seconds
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE_DIR / "search-index")
-    SEARCH_SYNC_INTERVAL = int(os.environ.get("SEARCH_SYNC_INTERVAL", "30"))  # seconds between a worker's outbox checks
+    SEARCH_SYNC_INTERVAL = int(os.environ.get("SEARCH_SYNC_INTERVAL", "3"))  # seconds between a worker's change-log checks
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")  # whoosh (an index per node) or postgres (shared)
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     # Redis is optional at run time: when it cannot be reached, Flask-Limiter counts in this worker's
@@ -105,6 +106,12 @@ class Config:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     RECEIPT_MAX_BYTES = 5 * 1024 * 1024  # a receipt photo or PDF (marketplace.spending.uploads)
     PROXY_FIX = _bool("PROXY_FIX")
+    # Running past one machine (marketplace/ops.py, docs/deployment.md): logs as text here, JSON lines in
+    # production; /readyz gives each check this long; report queries may go to a read replica.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    READINESS_TIMEOUT = _seconds("READINESS_TIMEOUT", 2)
+    REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL") or None  # None: the reports read the main database
+    REPORTS_CACHE_SECONDS = int(_seconds("REPORTS_CACHE_SECONDS", 300))  # a report's figures, unless a change comes first
 
 
 class DevelopmentConfig(Config):
@@ -116,6 +123,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     HSTS_SECONDS = 63072000  # two years: browsers only ever use https here
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # one JSON object a line, for the log collector
     # In production the trusted hosts default to the public URL's own host.
     TRUSTED_HOSTS = _list("TRUSTED_HOSTS", urlsplit(os.environ.get("PUBLIC_BASE_URL", "")).hostname or "")
 

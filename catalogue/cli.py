@@ -7,7 +7,7 @@ import time
 import click
 from flask.cli import AppGroup
 
-from .indexing import apply_pending, differences, pending_count, rebuild
+from .indexing import RETENTION_DAYS, apply_pending, differences, pending_count, prune, rebuild
 from .listings import remind_stale as remind_stale_listings
 
 catalogue_cli = AppGroup("catalogue", help="The catalogue and its search index.")
@@ -37,7 +37,7 @@ def _check() -> None:
     for name, ids in found.items():
         shown = ", ".join(str(i) for i in ids[:SHOWN_IDS]) + (" ..." if len(ids) > SHOWN_IDS else "")
         click.echo(f"{len(ids)} {described[name]}" + (f": {shown}" if ids else ""))
-    click.echo(f"{waiting} changes waiting in the outbox")
+    click.echo(f"{waiting} changes waiting in the change record")
     if any(found.values()):
         click.echo("The index differs from the database: run 'flask catalogue sync', or 'flask catalogue reindex'.")
         sys.exit(1)
@@ -45,14 +45,19 @@ def _check() -> None:
 
 
 @catalogue_cli.command("sync")
-def sync() -> None:
-    """Apply the changes waiting in the outbox to the search index (what a failed update left)."""
+@click.option("--prune", "prune_old", is_flag=True,
+              help=f"Afterwards delete change-record rows older than --days (default {RETENTION_DAYS}).")
+@click.option("--days", default=RETENTION_DAYS, show_default=True, type=click.IntRange(min=1))
+def sync(prune_old: bool, days: int) -> None:
+    """Catch this node's search index up with the change record (what other nodes or a failure left)."""
     waiting = pending_count()
     applied = apply_pending(wait=600)
     if applied is None:
         click.echo(f"Could not update the search index; {pending_count()} changes still wait. See the log.", err=True)
         sys.exit(1)
     click.echo(f"Applied {applied} of {waiting} waiting changes to the search index.")
+    if prune_old:
+        click.echo(f"Pruned {prune(days)} change-record rows older than {days} days.")
 
 
 @catalogue_cli.command("remind-stale")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import now
@@ -268,13 +269,42 @@ class UnmetNeed(db.Model):
 
 
 class SearchChange(db.Model):
-    """A change the search index has still to take in: written in the same transaction as the
-    change itself (see ``catalogue.indexing``), deleted once the index holds it. No foreign keys:
-    a row must outlive the listing it names, so the index drops a deleted listing too."""
+    """The change record every search index follows: one row per listing or organisation a
+    transaction touched, written in that transaction (see ``catalogue.indexing``). Append-only, so
+    each node's index (and the shared PostgreSQL documents) catch up from their own position; old
+    rows are pruned after a retention period. ``sqlite_autoincrement`` so an id is never reused
+    after pruning (the position must only grow). No foreign keys: a row outlives its listing."""
 
-    __tablename__ = "search_outbox"
+    __tablename__ = "search_changes_log"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    noted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    noted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+
+
+class SearchDocument(db.Model):
+    """A listing's search document for the PostgreSQL backend (SEARCH_BACKEND=postgres), kept from
+    the change record: ``doc`` is the Whoosh document's values (lists for the many-valued fields),
+    ``words`` the stemmed text by weight. The migration adds, on PostgreSQL only, a generated
+    ``tsv`` tsvector with a GIN index, a GIN index on ``doc`` and a trigram index on the words."""
+
+    __tablename__ = "search_documents"
+
+    listing_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    doc: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
+    title_words: Mapped[str] = mapped_column(Text, default="")
+    tags_words: Mapped[str] = mapped_column(Text, default="")
+    org_words: Mapped[str] = mapped_column(Text, default="")
+    body_words: Mapped[str] = mapped_column(Text, default="")
+
+
+class SearchPosition(db.Model):
+    """Where a shared follower of the change record stands (the PostgreSQL documents): the highest
+    sequence below which everything is applied, the ids applied above it, and since when a gap waits."""
+
+    __tablename__ = "search_positions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    state: Mapped[dict] = mapped_column(JSON)

@@ -2,7 +2,8 @@
 searcher that notices a new index, writing and rebuilding, and ``search``.
 
 The database is the truth; this index sits beside it. Listing changes reach it through the
-outbox (``catalogue.indexing``) and ``flask catalogue reindex`` rebuilds it from the database.
+change record (``catalogue.indexing``; its position is ``SEQUENCE.json`` in the generation) and
+``flask catalogue reindex`` rebuilds it from the database.
 
 Layout: ``SEARCH_INDEX_DIR/CURRENT`` names the live generation, a directory ``gen-<uuid>`` beside
 it. A rebuild writes a new generation aside and swaps ``CURRENT`` with one atomic rename, so a
@@ -14,6 +15,7 @@ Every writer (an update or a rebuild) holds ``WRITE.lock`` (an ``flock``, across
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
 import shutil
@@ -34,6 +36,12 @@ from .schema import build_schema, price_field
 log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
+STATE_FILE = "SEQUENCE.json"  # in each generation: where it stands in the change record (see ``sequence``)
+# A rebuild writes with one process per core (Whoosh's multiprocessing writer, each its own
+# segment, not merged: merging costs as much again and searching several segments is as fast),
+# each with this much memory before it flushes to disk.
+BUILD_PROCS = max(1, min(4, os.cpu_count() or 1))
+BUILD_LIMIT_MB = 256
 LOCK_FILE = "WRITE.lock"
 GENERATION_PREFIX = "gen-"
 # What a searcher meets when the files under it were replaced or closed: it reopens and tries once more.
@@ -151,32 +159,78 @@ class CatalogueIndex:
             raise
         writer.commit()
 
-    def rebuild(self, council_slugs: list[str], documents, *, then=None) -> int:
+    def read_state(self) -> dict | None:
+        """The live generation's position in the change record, or None (no index, or none recorded)."""
+        path = self.live_directory()
+        if path is None:
+            return None
+        try:
+            with open(os.path.join(path, STATE_FILE), encoding="utf-8") as f:
+                return json.load(f)
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def write_state(self, state: dict, path: str | None = None) -> None:
+        """Record the position, atomically (a new file renamed over the old). The caller holds ``writing()``."""
+        path = path or self.live_directory()
+        if path is None:
+            return
+        temporary = os.path.join(path, f"{STATE_FILE}.{uuid.uuid4().hex}")
+        with open(temporary, "w", encoding="utf-8") as f:
+            json.dump(state, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, os.path.join(path, STATE_FILE))
+
+    def rebuild(self, council_slugs: list[str], documents, *, then=None, state=None, locked: bool = False) -> int:
         """Build a new generation from ``documents`` aside, then make it live; returns how many were written.
 
-        Holds the writer lock throughout, so updates made meanwhile wait in the outbox; ``then`` (if
-        given) runs after the swap, still under the lock, to catch up with them. A failed build is
-        removed and the live index is left as it was.
+        Holds the writer lock throughout (``locked``: the caller holds it already), so updates made
+        meanwhile wait in the change record; ``state`` (a dict, or a callable called after the
+        documents are read) is the new generation's position in it, written before the swap;
+        ``then`` (if given) runs after the swap, still under the lock, to catch up. A failed build
+        is removed and the live index is left as it was.
         """
-        with self.writing(wait=300):
-            path, ix = self._new_generation(council_slugs)
-            try:
-                writer = ix.writer(limitmb=256)
-                count = 0
-                try:
-                    for doc in documents:
-                        writer.add_document(**doc)
-                        count += 1
-                except BaseException:
-                    writer.cancel()
-                    raise
-                writer.commit()
-                self._point_at(path)
-            except BaseException:
-                shutil.rmtree(path, ignore_errors=True)
-                raise
-            if then is not None:
-                then()
+        if not locked:
+            with self.writing(wait=300):
+                return self.rebuild(council_slugs, documents, then=then, state=state, locked=True)
+        path, ix = self._new_generation(council_slugs)
+        try:
+            count = self._build(ix, documents)
+            if state is not None:
+                self.write_state(state() if callable(state) else state, path)
+            self._point_at(path)
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        if then is not None:
+            then()
+        return count
+
+    @staticmethod
+    def _build(ix, documents) -> int:
+        """Write every document into the new generation; small builds use one process (no start-up cost)."""
+        documents = iter(documents)
+        first = []
+        for doc in documents:
+            first.append(doc)
+            if len(first) >= 2000:
+                break
+        procs = BUILD_PROCS if len(first) >= 2000 else 1
+        writer = (ix.writer(procs=procs, limitmb=BUILD_LIMIT_MB, multisegment=True) if procs > 1
+                  else ix.writer(limitmb=BUILD_LIMIT_MB))
+        count = 0
+        try:
+            for doc in first:
+                writer.add_document(**doc)
+                count += 1
+            for doc in documents:
+                writer.add_document(**doc)
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
         return count
 
     def clear(self) -> None:
@@ -280,6 +334,8 @@ def search(ix: CatalogueIndex, request: SearchRequest, *, with_facets: bool = Tr
     cached per-term scores for the matched documents only (``ranking.ranked``); the other orders
     come from cached column sort orders.
     """
+    if not isinstance(ix, CatalogueIndex):  # another backend (``pg.PostgresIndex``) behind the same interface
+        return ix.search(request, with_facets=with_facets)
     try:
         return _search(ix, request, with_facets)
     except STALE_READER_ERRORS as error:

@@ -169,7 +169,7 @@ def test_sync_command_applies_what_waits_and_check_reports_the_difference_then_n
     check = runner.invoke(args=["catalogue", "reindex", "--check"])
     assert check.exit_code == 1, check.output
     assert f"1 public listings missing from the index: {made.id}" in check.output
-    assert "1 changes waiting in the outbox" in check.output
+    assert "1 changes waiting in the change record" in check.output
 
     sync = runner.invoke(args=["catalogue", "sync"])
     assert sync.exit_code == 0, sync.output
