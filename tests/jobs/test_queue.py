@@ -142,3 +142,17 @@ def test_the_commands_enqueue_work_and_report_a_job(app, queue, october):
     status = runner.invoke(args=["jobs", "status", str(job_id)])
     assert "Finished: 3 of 3 chunks done." in status.output and "Issued 5 statements" in status.output
     assert statements_count() == 5
+
+
+def test_the_search_index_is_rebuilt_by_a_worker(app, queue, october, make):
+    organisation = make.organisation(name="Bright Care", approved_in=[october[0]])
+    make.listing(organisation, title="Gardening help", status="published")
+    job = service.enqueue(october[3], "reindex", council=october[0])
+    work_the_queue(app)
+    job = fresh(job)
+    assert (job.status, job.counts, job.summary) == ("done", {"indexed": 1}, "Indexed 1 published listing.")
+
+
+def test_without_redis_there_is_no_worker_to_run(app, no_redis):
+    result = app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
+    assert result.exit_code != 0 and "REDIS_URL is not set" in result.output
