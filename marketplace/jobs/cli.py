@@ -1,5 +1,5 @@
 """``flask jobs worker [--burst]``, ``flask jobs enqueue statements --month YYYY-MM [--council SLUG]``,
-``flask jobs enqueue reindex`` and ``flask jobs status ID``.
+``flask jobs enqueue reindex``, ``flask jobs enqueue oruk SOURCE --council SLUG`` and ``flask jobs status ID``.
 
 Without Redis (``REDIS_URL`` and ``JOBS_REDIS_URL`` unset) ``enqueue`` runs the job here and now, as
 ``flask statements generate`` would, and there is no queue for a worker to serve.
@@ -41,18 +41,30 @@ def enqueue() -> None:
 @click.option("--chunk", default=None, type=click.IntRange(1, 10_000), help="Budgets in one chunk (500 unless given).")
 def enqueue_statements(month_text: str, slug: str | None, chunk: int | None) -> None:
     """Issue the month's statements in chunks on the queue (the same work as ``flask statements generate``)."""
-    council = None
-    if slug:
-        council = db.session.scalar(db.select(Council).filter_by(slug=slug))
-        if council is None:
-            raise click.BadParameter(f"No council has the slug {slug!r}.", param_hint="--council")
+    council = _council(slug) if slug else None
     _start("statements", council=council, month=month_text, council_id=getattr(council, "id", None), chunk=chunk)
+
+
+@enqueue.command("oruk")
+@click.argument("source")
+@click.option("--council", "slug", required=True, help="The council whose community catalogue receives the services.")
+def enqueue_oruk(source: str, slug: str) -> None:
+    """Import an Open Referral UK feed on a worker (the same import as ``flask catalogue import-oruk``)."""
+    council = _council(slug)
+    _start("oruk", council=council, source=source, council_id=council.id)
 
 
 @enqueue.command("reindex")
 def enqueue_reindex() -> None:
     """Rebuild the search index on a worker."""
     _start("reindex")
+
+
+def _council(slug: str) -> Council:
+    council = db.session.scalar(db.select(Council).filter_by(slug=slug))
+    if council is None:
+        raise click.BadParameter(f"No council has the slug {slug!r}.", param_hint="--council")
+    return council
 
 
 def _start(kind: str, council=None, **parameters) -> None:

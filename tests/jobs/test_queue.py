@@ -3,6 +3,8 @@ progress; a second run issues nothing (as the command); a chunk that keeps faili
 the job with a plain message; and the same job inline when there is no Redis."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from marketplace.errors import DomainError
@@ -156,3 +158,17 @@ def test_the_search_index_is_rebuilt_by_a_worker(app, queue, october, make):
 def test_without_redis_there_is_no_worker_to_run(app, no_redis):
     result = app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
     assert result.exit_code != 0 and "REDIS_URL is not set" in result.output
+
+
+def test_an_open_referral_feed_is_imported_by_a_worker_and_a_second_import_changes_nothing(app, queue, october):
+    feed = Path(__file__).parent.parent / "openreferral" / "fixtures" / "feed"
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        started = runner.invoke(args=["jobs", "enqueue", "oruk", str(feed), "--council", "aldermoor"])
+        assert started.exit_code == 0, started.output
+        work_the_queue(app)
+    first, second = (fresh(job) for job in db.session.scalars(db.select(Job).order_by(Job.id)))
+    assert first.status == second.status == "done"
+    assert first.counts["pages"] == 2 and first.counts["created"] > 0
+    assert second.counts["created"] == second.counts["updated"] == 0
+    assert second.counts["unchanged"] + second.counts["held"] == first.counts["created"]
