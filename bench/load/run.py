@@ -1,0 +1,193 @@
+"""The load test from one command: the server, the baselines, the mixed traffic, the figures, the ledger.
+
+    .venv/bin/python -m bench.load.run --generate                 # make the data (full size), then run
+    .venv/bin/python -m bench.load.run                            # run against data made earlier
+    .venv/bin/python -m bench.load.run --generate --scale 0.05 --baseline-time 10s --mixed-time 30s   # a try
+
+It starts gunicorn on 127.0.0.1 with the repository's gunicorn.conf.py when there is one (else 2 workers),
+against the load database (bench/load/generate.py) with REDIS_URL set (a Redis database of its own, 11
+unless LOAD_REDIS_URL says otherwise; emptied first), and runs Locust headless (bench/load/locustfile.py)
+with the same number of users (20) in phases: a bare hello app on the same gunicorn settings (the
+ceiling), the app's plain content page, the search page alone, listing pages alone, then the mixed
+traffic. It prints, per page, requests a second, p50/p95/p99 in ms, failures, 5xx, and throughput as a
+fraction of the plain page's; then every 5xx (with the server's traceback, from its log) and the ledger's
+invariants (bench/load/ledger_check.py). The exit status is 1 if there was a 5xx or the ledger is wrong.
+
+Settings for the server: APP_ENV=development with a random SECRET_KEY (production insists on https
+cookies, which Locust over plain http would not send back), SEARCH_RATE_LIMIT raised (every virtual user
+comes from 127.0.0.1, one address; the limit is per address), mail to the console backend, logs to
+--work/gunicorn.log.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench.load.generate import DEFAULT_URL, DEFAULT_WORK, local_url  # noqa: E402
+
+BIN = ROOT / ".venv" / "bin"
+MIXED = ["Visitor", "HolderUser", "BrokerUser", "ProviderUser", "CommissionerUser"]
+PHASES = [("hello", ["HelloUser"]), ("plain page", ["PlainPageUser"]), ("search alone", ["SearchOnlyUser"]),
+          ("listing alone", ["ListingOnlyUser"])]
+PLAIN = "/pages/accessibility"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server(app: str, port: int, env: dict, log: Path) -> subprocess.Popen:
+    conf = ROOT / "gunicorn.conf.py"
+    args = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}"]
+    args += ["-c", str(conf)] if conf.exists() else ["-w", "2"]
+    process = subprocess.Popen([*args, app], cwd=ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+            return process
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn stopped: see {log}")
+            time.sleep(0.5)
+    process.terminate()
+    raise SystemExit(f"gunicorn did not answer within 60 s: see {log}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def locust(classes: list[str], port: int, users: int, run_time: str, prefix: Path, env: dict) -> list[dict]:
+    subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless", "--only-summary",
+                    "-u", str(users), "-r", str(users), "-t", run_time, "--host", f"http://127.0.0.1:{port}",
+                    "--csv", str(prefix), "--loglevel", "WARNING", *classes], cwd=ROOT, env=env, check=False,
+                   stdout=subprocess.DEVNULL, stderr=open(f"{prefix}_locust.log", "w"))
+    with open(f"{prefix}_stats.csv") as f:
+        return [row for row in csv.DictReader(f) if row["Name"] != "Aggregated"]
+
+
+def failures(prefix: Path) -> dict[str, int]:
+    path = Path(f"{prefix}_failures.csv")
+    if not path.exists():
+        return {}
+    counts: dict[str, int] = {}
+    with path.open() as f:
+        for row in csv.DictReader(f):
+            if "5xx" in row["Error"]:
+                counts[row["Name"]] = counts.get(row["Name"], 0) + int(row["Occurrences"])
+    return counts
+
+
+def table(rows: list[tuple]) -> str:
+    head = ("phase", "page", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "failures", "5xx", "of plain")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--work", default=os.environ.get("LOAD_WORK", DEFAULT_WORK))
+    parser.add_argument("--generate", action="store_true", help="make the data first (bench/load/generate.py)")
+    parser.add_argument("--scale", default="1.0", help="with --generate: a fraction of the full size")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--baseline-time", default="30s", help="each of hello, plain page, search alone, listing alone")
+    parser.add_argument("--mixed-time", default="4m")
+    args = parser.parse_args()
+    url, work = local_url(args.database_url), Path(args.work)
+    if args.generate:
+        subprocess.run([str(BIN / "python"), "-m", "bench.load.generate", "--scale", args.scale, "--database-url", url,
+                        "--work", str(work)], cwd=ROOT, check=True)
+    if not (work / "accounts.json").exists():
+        raise SystemExit(f"No load data: run with --generate first ({work / 'accounts.json'} is missing).")
+    redis_url = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/11")
+    import redis
+    redis.Redis.from_url(redis_url).flushdb()
+    five_xx, log = work / "5xx.log", work / "gunicorn.log"
+    five_xx.unlink(missing_ok=True)
+    log.write_text("")
+    env = {**os.environ, "DATABASE_URL": url, "SEARCH_INDEX_DIR": str(work / "index"), "REDIS_URL": redis_url,
+           "APP_ENV": "development", "SECRET_KEY": secrets.token_hex(32), "SEARCH_RATE_LIMIT": "1000000 per minute",
+           "MAIL_BACKEND": "console", "LOAD_ACCOUNTS": str(work / "accounts.json"), "LOAD_5XX_LOG": str(five_xx),
+           "PYTHONPATH": str(ROOT)}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    conf = "gunicorn.conf.py" if (ROOT / "gunicorn.conf.py").exists() else "gunicorn -w 2"
+    print(f"Load test at {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}, {os.cpu_count()} cores "
+          f"({platform.processor() or platform.machine()}), PostgreSQL {url.rsplit('/', 1)[1]}, Redis {redis_url}, "
+          f"server {conf}, {args.users} users, no think time; baselines {args.baseline_time} each, mixed {args.mixed_time}.",
+          flush=True)
+    rows, bad = [], {}
+    plain_rps = None
+    port = free_port()
+    hello = server("bench.load.hello:app", port, env, log)
+    try:
+        stats = locust(["HelloUser"], port, args.users, args.baseline_time, work / "hello", env)
+    finally:
+        stop(hello)
+    results = [("hello", stats, {})]
+    port = free_port()
+    app = server("wsgi:app", port, env, log)
+    try:
+        for name, classes in PHASES[1:]:
+            print(f"  {name} ...", flush=True)
+            stats = locust(classes, port, args.users, args.baseline_time, work / name.replace(" ", "_"), env)
+            results.append((name, stats, failures(work / name.replace(" ", "_"))))
+        print("  mixed traffic ...", flush=True)
+        stats = locust(MIXED, port, args.users, args.mixed_time, work / "mixed", env)
+        results.append(("mixed", stats, failures(work / "mixed")))
+    finally:
+        stop(app)
+    for phase, stats, errors in results:
+        for s in stats:
+            if phase == "plain page" and s["Name"] == PLAIN:
+                plain_rps = float(s["Requests/s"])
+    for phase, stats, errors in results:
+        for s in sorted(stats, key=lambda s: -int(s["Request Count"])):
+            rps = float(s["Requests/s"])
+            rows.append((phase, s["Name"], s["Request Count"], f"{rps:.1f}", s["50%"], s["95%"], s["99%"], s["Failure Count"],
+                         errors.get(s["Name"], 0), f"{rps / plain_rps:.0%}" if plain_rps else "-"))
+            if errors.get(s["Name"]):
+                bad[f"{phase}: {s['Name']}"] = errors[s["Name"]]
+    print()
+    print(table(rows))
+    search = next((s for phase, stats, _ in results if phase == "search alone" for s in stats), None)
+    if search and plain_rps:
+        p95, share = float(search["95%"]), float(search["Requests/s"]) / plain_rps
+        print(f"\nTargets: search page p95 {p95:.0f} ms (under 300: {'met' if p95 < 300 else 'NOT MET'}); "
+              f"{share:.0%} of the plain page's throughput (at least 25%: {'met' if share >= 0.25 else 'NOT MET'}).")
+    if bad:
+        print(f"\n5xx responses: {bad}. The first ones (from {five_xx}):")
+        print(five_xx.read_text()[:3000] if five_xx.exists() else "(none logged)")
+        text = log.read_text()
+        if "Traceback" in text:
+            print("The server's first traceback (from {log}):\n" + text[text.index("Traceback"):][:4000])
+    else:
+        print("\nNo 5xx responses.")
+    check = subprocess.run([str(BIN / "python"), "-m", "bench.load.ledger_check"], cwd=ROOT,
+                           env={**env, "LOAD_DATABASE_URL": url})
+    return 1 if bad or check.returncode else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
