@@ -15,6 +15,8 @@ from marketplace.jobs.models import Job
 from marketplace.jobs.worker import make_worker
 from marketplace.statements.models import Statement
 
+from ..faults.proxy import free_port
+
 
 def work_the_queue(app) -> None:
     """What ``flask jobs worker --burst`` does: run every chunk on the queue, here, then stop."""
@@ -172,3 +174,12 @@ def test_an_open_referral_feed_is_imported_by_a_worker_and_a_second_import_chang
     assert first.counts["pages"] == 2 and first.counts["created"] > 0
     assert second.counts["created"] == second.counts["updated"] == 0
     assert second.counts["unchanged"] + second.counts["held"] == first.counts["created"]
+
+
+def test_with_the_queue_down_the_job_fails_at_once_saying_nothing_was_done(app, monkeypatch, october):
+    """Not run inline instead: a whole county's statements inside one web request would be worse than a retry."""
+    monkeypatch.setitem(app.config, "JOBS_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+    council, _budgets, finance, _admin = october
+    job = fresh(service.enqueue(finance, "statements", council=council, month="2026-10", council_id=council.id))
+    assert job.status == "failed" and job.error.startswith("The job could not be put on the queue")
+    assert statements_count() == 0
