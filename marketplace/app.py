@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config as app_config
 from catalogue import wiring as catalogue_wiring
 
-from . import caching, cli, errors, mail, models, web  # noqa: F401  (models: every table registered before migrations look)
+from . import caching, cli, errors, mail, models, ops, web  # noqa: F401  (models: every table registered before migrations look)
 from .admin import views as admin_views
 from .auth import views as account_views
 from .asking import views as asking_views
@@ -26,8 +26,6 @@ from .help import views as help_views
 from .holders import views as holder_views
 from .lifeevents import views as lifeevent_views
 from .home import views as home_views
-from .jobs import views as job_views
-from .jobs.cli import jobs_cli
 from .needs import views as need_views
 from .notifications import views as notification_views
 from .openreferral import cli as openreferral_cli
@@ -90,6 +88,7 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
 
     errors.init_app(app)
     web.init_app(app)
+    ops.init_app(app)  # /healthz, /readyz, request ids, JSON logs
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(statement_views.bp)
@@ -109,6 +108,4 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     mail.init_app(app)
     catalogue_wiring.init_app(app)
     openreferral_cli.init_app(app)
-    job_views.init_app(app)  # jobs on a queue: progress pages, and `flask jobs ...`
-    app.cli.add_command(jobs_cli)
     return app

@@ -28,7 +28,6 @@ from marketplace.billing.models import PaymentRun
 from marketplace.crisis import service as crisis
 from marketplace.extensions import db
 from marketplace.help import service as help_pages
-from marketplace.jobs.models import Job
 from marketplace.needs import service as needs
 from marketplace.notifications.service import notify
 from marketplace.orders import amendments
@@ -67,6 +66,7 @@ PUBLIC = {"accounts.accept_invitation", "accounts.forgot_password", "accounts.re
           "estimate.index", "estimate.daily_life", "estimate.money", "estimate.result",  # before anyone is known to the council; nothing kept
           "asking.start", "asking.step", "asking.check", "asking.track",  # asking for support: the private link is the authority
           "providers.register", "ratings.listing_reviews", "static", "stripe_webhooks.receive",  # the webhook answers to its signature, not a person
+          "ops.healthz", "ops.readyz",  # the load balancer's probes: no personal data, no session
           *(f"openreferral.{name}" for name in ("api_details", "openapi", "services", "service", "organizations", "organization",
                                                  "taxonomies", "taxonomy", "taxonomy_terms", "taxonomy_term",
                                                  "service_at_locations", "service_at_location"))}  # the open-data feed
@@ -152,9 +152,6 @@ BY_ENDPOINT = {
     **{f"lifeevents.{name}": {R.CARE_COORDINATOR, R.TEAM_MANAGER} for name in ("hospital", "home_again", "move", "death")},
     # commissioners' reports: aggregates, for the commissioners and administrators of the council
     **{f"reports.{name}": {R.COMMISSIONER, R.ADMINISTRATOR} for name in ("index", "show", "csv", "chart")},
-    # jobs: a command's job is seen (and started again) by its council's administrators; a starter sees their own
-    "jobs.show": {R.ADMINISTRATOR}, "jobs.retry": {R.ADMINISTRATOR},
-    "jobs.issue_statements": {R.FINANCE_OFFICER, R.ADMINISTRATOR},  # last month's statements, in the background
 }
 # Where a route's GET and POST differ: who may change the delegations, not only see them.
 BY_METHOD = {("holders.delegations", "GET"): HOLDER_VIEWERS, ("holders.delegations", "POST"): {R.HOLDER} | CASEWORK,
@@ -238,9 +235,7 @@ def build_world() -> tuple[dict, dict]:
                                 expected_pence=10_000, threshold_pence=154_000, excess_pence=46_000, proposed_pence=46_000)
     shared = Sharing(order_id=weekly.id, holder_id=holder.id, organisation_id=weekly.organisation_id,
                      shared_by_id=m.holder_user.id)
-    job = Job(kind="statements", parameters={"month": "2026-10", "council_id": council.id}, council_id=council.id,
-              status="failed", counts={}, attempt=1, chunks_total=1, chunks_done=0, error="A problem.")
-    db.session.add_all([run, photo, item, alert, proposal, shared, job])
+    db.session.add_all([run, photo, item, alert, proposal, shared])
     db.session.commit()
     plan = m.outcome.plan
     return people, {
@@ -257,7 +252,6 @@ def build_world() -> tuple[dict, dict]:
         "topic": "carers", "help_version_id": help_text.id,
         "purchase_id": bought.id,
         "need_id": need.id, "reply_id": need_reply.id, "sharing_id": shared.id,
-        "job_id": job.id,
         "support_request_id": sent.id, "move": "question", "step": "about-them",
         **{(f"asking.{name}", "token"): asking.tracking_token(asked) for name in ("step", "check", "track")},
         "action_id": crisis_action.id, ("crisis.stop", "run_id"): crisis_run.id,  # "run_id" is also a payment run's
