@@ -53,7 +53,8 @@ class Config:
     DATABASE_BUSY_TIMEOUT = _seconds("DATABASE_BUSY_TIMEOUT", 5)  # SQLite: waiting for another writer's lock
     UNAVAILABLE_RETRY_AFTER = int(_seconds("UNAVAILABLE_RETRY_AFTER", 30))  # the 503's Retry-After, in seconds
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE_DIR / "search-index")
-    SEARCH_SYNC_INTERVAL = int(os.environ.get("SEARCH_SYNC_INTERVAL", "30"))  # seconds between a worker's outbox checks
+    SEARCH_SYNC_INTERVAL = int(os.environ.get("SEARCH_SYNC_INTERVAL", "3"))  # seconds between a worker's change-log checks
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")  # whoosh (an index per node) or postgres (shared)
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     # Redis is optional at run time: when it cannot be reached, Flask-Limiter counts in this worker's

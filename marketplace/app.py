@@ -26,6 +26,8 @@ from .help import views as help_views
 from .holders import views as holder_views
 from .lifeevents import views as lifeevent_views
 from .home import views as home_views
+from .jobs import views as job_views
+from .jobs.cli import jobs_cli
 from .needs import views as need_views
 from .notifications import views as notification_views
 from .openreferral import cli as openreferral_cli
@@ -108,4 +110,6 @@ def create_app(test_config: dict | None = None, env: str | None = None) -> Flask
     mail.init_app(app)
     catalogue_wiring.init_app(app)
     openreferral_cli.init_app(app)
+    job_views.init_app(app)  # jobs on a queue: progress pages, and `flask jobs ...`
+    app.cli.add_command(jobs_cli)
     return app

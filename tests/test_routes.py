@@ -28,6 +28,7 @@ from marketplace.billing.models import PaymentRun
 from marketplace.crisis import service as crisis
 from marketplace.extensions import db
 from marketplace.help import service as help_pages
+from marketplace.jobs.models import Job
 from marketplace.needs import service as needs
 from marketplace.notifications.service import notify
 from marketplace.orders import amendments
@@ -152,6 +153,9 @@ BY_ENDPOINT = {
     **{f"lifeevents.{name}": {R.CARE_COORDINATOR, R.TEAM_MANAGER} for name in ("hospital", "home_again", "move", "death")},
     # commissioners' reports: aggregates, for the commissioners and administrators of the council
     **{f"reports.{name}": {R.COMMISSIONER, R.ADMINISTRATOR} for name in ("index", "show", "csv", "chart")},
+    # jobs: a command's job is seen (and started again) by its council's administrators; a starter sees their own
+    "jobs.show": {R.ADMINISTRATOR}, "jobs.retry": {R.ADMINISTRATOR},
+    "jobs.issue_statements": {R.FINANCE_OFFICER, R.ADMINISTRATOR},  # last month's statements, in the background
 }
 # Where a route's GET and POST differ: who may change the delegations, not only see them.
 BY_METHOD = {("holders.delegations", "GET"): HOLDER_VIEWERS, ("holders.delegations", "POST"): {R.HOLDER} | CASEWORK,
@@ -235,7 +239,9 @@ def build_world() -> tuple[dict, dict]:
                                 expected_pence=10_000, threshold_pence=154_000, excess_pence=46_000, proposed_pence=46_000)
     shared = Sharing(order_id=weekly.id, holder_id=holder.id, organisation_id=weekly.organisation_id,
                      shared_by_id=m.holder_user.id)
-    db.session.add_all([run, photo, item, alert, proposal, shared])
+    job = Job(kind="statements", parameters={"month": "2026-10", "council_id": council.id}, council_id=council.id,
+              status="failed", counts={}, attempt=1, chunks_total=1, chunks_done=0, error="A problem.")
+    db.session.add_all([run, photo, item, alert, proposal, shared, job])
     db.session.commit()
     plan = m.outcome.plan
     return people, {
@@ -252,6 +258,7 @@ def build_world() -> tuple[dict, dict]:
         "topic": "carers", "help_version_id": help_text.id,
         "purchase_id": bought.id,
         "need_id": need.id, "reply_id": need_reply.id, "sharing_id": shared.id,
+        "job_id": job.id,
         "support_request_id": sent.id, "move": "question", "step": "about-them",
         **{(f"asking.{name}", "token"): asking.tracking_token(asked) for name in ("step", "check", "track")},
         "action_id": crisis_action.id, ("crisis.stop", "run_id"): crisis_run.id,  # "run_id" is also a payment run's
