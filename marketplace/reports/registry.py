@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from . import reading
 from .filters import Filters
 from .tables import Table
 
@@ -17,8 +18,9 @@ class Report:
     build: Callable[[Filters], list[Table]]
 
     def tables(self, filters: Filters) -> list[Table]:
-        """The tables with the privacy rules applied: what every page, chart and CSV shows."""
-        return [table.protect() for table in self.build(filters)]
+        """The tables with the privacy rules applied: what every page, chart and CSV shows (kept in the
+        shared cache until something they read changes, and read from the replica when there is one)."""
+        return reading.tables(self, filters)
 
 
 REPORTS: dict[str, Report] = {}
