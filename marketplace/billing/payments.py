@@ -10,6 +10,7 @@ import secrets
 from datetime import date
 
 from sqlalchemy import update
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
 from ..budgets import ledger
@@ -238,7 +239,8 @@ def without_bank_details(council) -> list[Invoice]:
     """Approved invoices a payment run would pay but cannot, because their provider has no bank details yet."""
     return db.session.scalars(db.select(Invoice).where(Invoice.id.in_(
         _bank_payments(council, ("council", "budget_manager")).where(~has_bank_details)
-        .with_only_columns(Payment.invoice_id))).order_by(Invoice.due_on, Invoice.id)).all()
+        .with_only_columns(Payment.invoice_id))).options(joinedload(Invoice.organisation))
+        .order_by(Invoice.due_on, Invoice.id)).all()
 
 
 def mark_run_paid(actor, run: PaymentRun, paid_on: date) -> int:
@@ -259,14 +261,17 @@ def mark_run_paid(actor, run: PaymentRun, paid_on: date) -> int:
 
 
 def waiting_for_council(council) -> list[Invoice]:
-    """Invoices the council's finance team (or a budget manager) has to approve or pay."""
+    """Invoices the council's finance team (or a budget manager) has to approve or pay, each with its provider
+    (the payments page names it): one query however many are waiting."""
     return db.session.scalars(db.select(Invoice).where(
         Invoice.council_id == council.id, Invoice.status.in_(("issued", "approved")),
-        Invoice.payer_kind.in_(("council", "budget_manager"))).order_by(Invoice.due_on)).all()
+        Invoice.payer_kind.in_(("council", "budget_manager"))).options(joinedload(Invoice.organisation))
+        .order_by(Invoice.due_on)).all()
 
 
 def payment_runs(council, limit: int = 20) -> list[PaymentRun]:
-    return db.session.scalars(db.select(PaymentRun).filter_by(council_id=council.id)
+    """The latest runs with their payments (the page counts them), in two queries."""
+    return db.session.scalars(db.select(PaymentRun).filter_by(council_id=council.id).options(selectinload(PaymentRun.payments))
                               .order_by(PaymentRun.created_at.desc()).limit(limit)).all()
 
 
