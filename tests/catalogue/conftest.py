@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from ..conftest import is_postgres
 from .support import build_catalogue
+
+SEARCH_BACKENDS = ["whoosh", "postgres"]
 
 
 @pytest.fixture
@@ -26,3 +29,14 @@ def sign_in_as(make, browser):
         return person
 
     return sign_in
+
+
+@pytest.fixture(params=SEARCH_BACKENDS)
+def search_backend(request, app):
+    """Run a search test against each backend (use with ``pytest.mark.usefixtures``, so it is chosen before
+    anything is written): Whoosh always, PostgreSQL full-text search when the test database is PostgreSQL."""
+    if request.param == "postgres" and not is_postgres():
+        pytest.skip("the PostgreSQL search backend needs a PostgreSQL test database (TEST_DATABASE_URL)")
+    app.config["SEARCH_BACKEND"] = request.param
+    yield request.param
+    app.config["SEARCH_BACKEND"] = "whoosh"

@@ -15,6 +15,8 @@ from .. import factories
 from ..helpers import page_text
 from .support import result_titles
 
+pytestmark = pytest.mark.usefixtures("search_backend")  # every test against each search backend
+
 TITLES = {
     "trips": "Supported day trips",
     "cinema": "Cinema and meal out with support",

@@ -28,6 +28,9 @@ def published(provider):
     return made
 
 
+pytestmark = pytest.mark.usefixtures("search_backend")  # against each search backend
+
+
 def _found(client, text, council="aldermoor"):
     return result_titles(client.get(f"/catalogue?q={text}&council={council}"))
 

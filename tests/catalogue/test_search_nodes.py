@@ -125,3 +125,14 @@ def test_sync_prune_deletes_old_rows_and_a_node_left_behind_rebuilds(app, provid
     assert sorted(_found(other_node, "hedge")) == ["Hedge laying"]  # rebuilt from the database
     with other_node.app_context():
         assert indexing.differences() == {"missing": [], "extra": [], "stale": []}
+
+
+def test_the_postgres_search_backend_on_another_database_fails_clearly(app, ctx):
+    if db.engine.dialect.name == "postgresql":
+        pytest.skip("this database is PostgreSQL: the backend is allowed")
+    app.config["SEARCH_BACKEND"] = "postgres"
+    try:
+        with pytest.raises(RuntimeError, match="SEARCH_BACKEND=postgres needs a PostgreSQL database"):
+            indexing.current_index()
+    finally:
+        app.config["SEARCH_BACKEND"] = "whoosh"

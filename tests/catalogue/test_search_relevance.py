@@ -15,6 +15,8 @@ from .. import factories
 from ..helpers import page_text
 from .support import ALDERMOOR_VISIBLE, facet_counts, result_count, result_titles, titles_of
 
+pytestmark = pytest.mark.usefixtures("search_backend")  # every test against each search backend
+
 GARDENING = ("gardening_help", "garden_maintenance", "allotment")
 PAS = ("pa_amira", "pa_ben")
 
