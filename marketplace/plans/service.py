@@ -8,6 +8,8 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from sqlalchemy.orm import joinedload
+
 from .. import clock, mail, taxonomy
 from ..accounts import roles as R
 from ..accounts.models import RoleGrant
@@ -247,7 +249,7 @@ def timeline(holder) -> tuple[list[dict], dict | None]:
     """Every stage of the person's case, oldest first: when, what, who did it; then what it waits on now."""
     rows = db.session.scalars(db.select(Event).where(
         Event.holder_id == holder.id, Event.object_type.in_(("support_plans", "budget_periods", "plan_review_requests")))
-        .order_by(Event.occurred_at, Event.id)).all()
+        .options(joinedload(Event.actor)).order_by(Event.occurred_at, Event.id)).all()  # each step names who: one query
     labels = {
         "plan.draft": "Plan version {v} started", "plan.submitted": "Plan version {v} sent for a decision",
         "plan.approved": "Plan version {v} approved", "plan.changes_requested": "Changes asked for in plan version {v}",

@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 
 from catalogue.models import ListingPhoto
 from marketplace.accounts import roles as R
+from marketplace.events import service as events
 from marketplace.extensions import db
 from marketplace.orders import basket
 from marketplace.statements import service as statements
@@ -96,13 +97,19 @@ def test_the_holders_home_sends_as_many_statements_for_9_orders_as_for_3(app, ma
     assert_bounded(few, many, ceiling=25)
 
 
-def test_the_money_page_sends_as_many_statements_for_9_orders_as_for_3(app, market, signed_in):
+def test_the_money_page_sends_as_many_statements_for_9_orders_and_steps_as_for_3(app, market, signed_in):
     add_orders(market, FEW, others=True)
+
+    def grow():
+        add_orders(market, MANY - FEW, others=True)
+        for actor in (market.finance, market.provider_user, factories.user(R.CARE_COORDINATOR, market.council)):
+            events.record("budget.deployment_switched", actor=actor, holder=market.holder, obj=market.budget)
+        db.session.commit()
 
     def shown(text, grown):
         assert "Getting out and about" in text
-    few, many = measure(app, signed_in(market.holder_user), f"/holders/{market.holder.id}/money",
-                        lambda: add_orders(market, MANY - FEW, others=True), shown)
+        assert text.count("Changed who holds the money") == (3 if grown else 0)
+    few, many = measure(app, signed_in(market.holder_user), f"/holders/{market.holder.id}/money", grow, shown)
 
     assert_bounded(few, many, ceiling=25)
 
