@@ -20,7 +20,9 @@ Headless and bounded: it refuses any host but 127.0.0.1, more than MAX_USERS use
 Users sign in with the accounts bench/load/generate.py wrote (LOAD_ACCOUNTS, default
 /tmp/support-market-load/accounts.json). There is no think time: each of the users sends its next request
 as soon as the last one is answered, as wrk does, so the figures are the server's capacity at that many
-concurrent users. A 5xx is a failure named "HTTP 5xx" and is written, with the address, to
+concurrent users. In the mixed traffic the
+figures start once every user has signed in (each signs in once; the sign-ins' own figures go to
+LOAD_SIGN_IN_LOG). A 5xx is a failure named "HTTP 5xx" and is written, with the address, to
 ``LOAD_5XX_LOG``; other unexpected statuses are failures too.
 """
 from __future__ import annotations
@@ -34,6 +36,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import gevent
 from locust import FastHttpUser, constant, events, task
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +60,39 @@ def _bounded(environment, **_kwargs):
         raise SystemExit(f"At most {MAX_USERS} users.")
     if options is not None and not options.run_time:
         raise SystemExit("Give --run-time: the load test is bounded in time.")
+
+
+_signed_in = {"count": 0}
+
+
+@events.spawning_complete.add_listener
+def _measure_after_sign_in(user_count, **_kwargs):
+    """Signing in (argon2, slow by design) happens once a user, at the start; the figures are the steady
+    state after it: once every user that signs in has, the statistics start again. The sign-ins' own
+    figures are written to LOAD_SIGN_IN_LOG first."""
+    runner = _environment["env"].runner
+    expected = sum(n for name, n in runner.user_classes_count.items() if name in SIGNING_IN)
+
+    def wait_then_reset():
+        deadline = gevent.get_hub().loop.now() + 120
+        while _signed_in["count"] < expected and gevent.get_hub().loop.now() < deadline:
+            gevent.sleep(0.2)
+        if expected:
+            entry = runner.stats.get("/sign-in [POST]", "POST")
+            Path(os.environ.get("LOAD_SIGN_IN_LOG", "/tmp/support-market-load/sign-in.json")).write_text(json.dumps({
+                "sign_ins": entry.num_requests, "failures": entry.num_failures, "p50_ms": entry.get_response_time_percentile(0.5),
+                "max_ms": entry.max_response_time, "all_signed_in": _signed_in["count"] >= expected}))
+            runner.stats.reset_all()
+    if expected:
+        gevent.spawn(wait_then_reset)
+
+
+_environment: dict = {}
+
+
+@events.init.add_listener
+def _keep(environment, **_kwargs):
+    _environment["env"] = environment
 
 
 def accounts() -> dict:
@@ -129,6 +165,10 @@ class Base(FastHttpUser):
         token = CSRF.search(page.text or "")
         self.post("/sign-in", "/sign-in [POST]", [("csrf_token", token.group(1) if token else ""), ("email", email),
                                                   ("password", accounts()["password"])])
+        _signed_in["count"] += 1
+
+
+SIGNING_IN = {"HolderUser", "BrokerUser", "ProviderUser", "CommissionerUser"}
 
 
 class HelloUser(Base):

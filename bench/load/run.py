@@ -9,7 +9,7 @@ against the load database (bench/load/generate.py) with REDIS_URL set (a Redis d
 unless LOAD_REDIS_URL says otherwise; emptied first), and runs Locust headless (bench/load/locustfile.py)
 with the same number of users (20) in phases: a bare hello app on the same gunicorn settings (the
 ceiling), the app's plain content page, the search page alone, listing pages alone, then the mixed
-traffic. It prints, per page, requests a second, p50/p95/p99 in ms, failures, 5xx, and throughput as a
+traffic (measured from the moment every user in it has signed in). It prints, per page, requests a second, p50/p95/p99 in ms, failures, 5xx, and throughput as a
 fraction of the plain page's; then every 5xx (with the server's traceback, from its log) and the ledger's
 invariants (bench/load/ledger_check.py). The exit status is 1 if there was a 5xx or the ledger is wrong.
 
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import platform
 import secrets
@@ -126,10 +127,11 @@ def main() -> int:
     redis.Redis.from_url(redis_url).flushdb()
     five_xx, log = work / "5xx.log", work / "gunicorn.log"
     five_xx.unlink(missing_ok=True)
+    (work / "sign-in.json").unlink(missing_ok=True)
     log.write_text("")
     env = {**os.environ, "DATABASE_URL": url, "SEARCH_INDEX_DIR": str(work / "index"), "REDIS_URL": redis_url,
            "APP_ENV": "development", "SECRET_KEY": secrets.token_hex(32), "SEARCH_RATE_LIMIT": "1000000 per minute",
-           "MAIL_BACKEND": "console", "LOAD_ACCOUNTS": str(work / "accounts.json"), "LOAD_5XX_LOG": str(five_xx),
+           "MAIL_BACKEND": "console", "LOAD_ACCOUNTS": str(work / "accounts.json"), "LOAD_5XX_LOG": str(five_xx), "LOAD_SIGN_IN_LOG": str(work / "sign-in.json"),
            "PYTHONPATH": str(ROOT)}
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     conf = "gunicorn.conf.py" if (ROOT / "gunicorn.conf.py").exists() else "gunicorn -w 2"
@@ -163,7 +165,7 @@ def main() -> int:
             if phase == "plain page" and s["Name"] == PLAIN:
                 plain_rps = float(s["Requests/s"])
     for phase, stats, errors in results:
-        for s in sorted(stats, key=lambda s: -int(s["Request Count"])):
+        for s in sorted((s for s in stats if int(s["Request Count"])), key=lambda s: -int(s["Request Count"])):
             rps = float(s["Requests/s"])
             rows.append((phase, s["Name"], s["Request Count"], f"{rps:.1f}", s["50%"], s["95%"], s["99%"], s["Failure Count"],
                          errors.get(s["Name"], 0), f"{rps / plain_rps:.0%}" if plain_rps else "-"))
@@ -171,6 +173,12 @@ def main() -> int:
                 bad[f"{phase}: {s['Name']}"] = errors[s["Name"]]
     print()
     print(table(rows))
+    signed = work / "sign-in.json"
+    if signed.exists():
+        figures = json.loads(signed.read_text())
+        print(f"\nMixed traffic measured after its users signed in: {figures['sign_ins']} sign-ins, p50 {figures['p50_ms']} ms, "
+              f"slowest {figures['max_ms']:.0f} ms, {figures['failures']} failed"
+              + ("" if figures["all_signed_in"] else " (not all signed in within 120 s)") + ".")
     search = next((s for phase, stats, _ in results if phase == "search alone" for s in stats), None)
     if search and plain_rps:
         p95, share = float(search["95%"]), float(search["Requests/s"]) / plain_rps
