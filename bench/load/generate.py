@@ -21,7 +21,10 @@ part takes:
   ``ratings.service.recount`` makes them; invoice counters so new invoices number on;
 - orders now, through the services (basket, ``placing.place``, ``lifecycle.accept``, with the clock
   moved back ten days): a weekly booking for one holder in eighty, whose past dates the providers
-  record as delivered during the test;
+  record as delivered during the test. These are placed before the other holders' roles are written:
+  placing and accepting an order asks ``policy.who_may`` who to tell, which loads every role grant in the
+  council and its user one at a time (thousands of queries a call at this size), and the bookings would
+  take most of an hour. The rows written are the same;
 - last month's statements, through ``statements.service.generate_month``; then every email queued so far is
   marked sent (``mark_mail_sent``);
 - the search index, through ``catalogue.indexing.rebuild`` (into ``--work``/index).
@@ -150,15 +153,13 @@ def catalogue(db, rng, councils, sizes, shared_hash, stamp) -> dict:
 
 
 def holders(db, rng, councils, count, made, shared_hash, year, stamp) -> list[dict]:
-    from marketplace.accounts.models import RoleGrant, User
+    from marketplace.accounts.models import User
     from marketplace.budgets.models import BudgetPeriod
     from marketplace.holders.models import Delegation, Holder
     from marketplace.plans.models import PlanOutcome, SupportPlan
     council_of = [councils[n % len(councils)] for n in range(count)]
     users = insert_rows(db, User, [dict(email=f"holder{n}@load.example.com", name=f"Holder {n + 1}", password_hash=shared_hash,
                                         is_active_account=True, password_set_at=stamp, created_at=stamp) for n in range(count)])
-    insert_rows(db, RoleGrant, [dict(user_id=users[n], role="budget_holder", council_id=council_of[n].id, created_at=stamp)
-                                for n in range(count)])
     holder_ids = insert_rows(db, Holder, [dict(
         council_id=council_of[n].id, user_id=users[n], name=f"Holder {n + 1}", reference=f"LOAD-{n + 1:06d}",
         postcode_district=rng.choice(council_of[n].postcode_districts), preferred_contact="email",
@@ -201,6 +202,14 @@ def holders(db, rng, councils, count, made, shared_hash, year, stamp) -> list[di
     insert_rows(db, Delegation, delegations)
     db.session.commit()
     return people
+
+
+def holder_roles(db, people: list[dict], stamp) -> None:
+    """Each holder's role in their council (what ``accounts.grant_role`` writes)."""
+    from marketplace.accounts.models import RoleGrant
+    insert_rows(db, RoleGrant, [dict(user_id=h["user_id"], role="budget_holder", council_id=h["council_id"], created_at=stamp)
+                                for h in people])
+    db.session.commit()
 
 
 def the_year(db, rng, people, buyable, year, today) -> dict:
@@ -248,6 +257,10 @@ def the_year(db, rng, people, buyable, year, today) -> dict:
     return {"orders": len(orders), "entries": len(made.entries), "reviews": len(reviews), "searches": len(searches)}
 
 
+def booked(people: list[dict]) -> list[dict]:
+    return people[::80]
+
+
 def bookings_now(db, rng, people, buyable, today) -> tuple[int, int, set[int]]:
     """A weekly booking, through the services, for one holder in eighty: placed and accepted ten days
     ago, from nine days ago, so one or two past dates wait for the provider to record them."""
@@ -261,7 +274,7 @@ def bookings_now(db, rng, people, buyable, today) -> tuple[int, int, set[int]]:
     providers: set[int] = set()
     back = datetime.combine(today - timedelta(days=10), datetime.min.time(), tzinfo=timezone.utc) + timedelta(hours=10)
     with clock.frozen(back):
-        for h in people[::80]:
+        for h in booked(people):
             row, admin_id = rng.choice(buyable[h["council_id"]])
             starts = today - timedelta(days=9)
             try:
@@ -343,10 +356,14 @@ def main() -> int:
         shop = catalogue(db, rng, councils, sizes, shared_hash, stamp)
     with part("holders, budgets and plans (bulk)", log):
         people = holders(db, rng, councils, sizes["holders"], made, shared_hash, year, stamp)
+        holder_roles(db, booked(people), stamp)
     with part(f"the year since {year[0]:%-d %B %Y} (bulk)", log):
         counts = the_year(db, rng, people, shop["buyable"], year, today)
     with part("weekly bookings placed and accepted (services)", log):
         placed, skipped, providers = bookings_now(db, rng, people, shop["buyable"], today)
+    with part("the other holders' roles (bulk)", log):
+        others = {h["holder_id"] for h in booked(people)}
+        holder_roles(db, [h for h in people if h["holder_id"] not in others], stamp)
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     with part(f"statements for {last_month:%B %Y} (service)", log):
         issued = statements.generate_month(last_month).issued
