@@ -141,16 +141,17 @@ def test_the_holders_orders_list_sends_as_many_statements_for_9_orders_as_for_3(
     assert_bounded(few, many, ceiling=15)
 
 
-def test_an_order_page_sends_as_many_statements_for_9_lines_as_for_3(app, market, signed_in):
+def test_an_order_page_sends_as_many_statements_for_9_lines_as_for_3_to_the_buyer_and_the_provider(app, market, signed_in):
     small, _ = big_order(market, FEW)
     large, _ = big_order(market, MANY)
-    browser = signed_in(market.holder_user)
-    statements_for(app, browser, f"/orders/{small.id}")
-    few, text = statements_for(app, browser, f"/orders/{small.id}")
-    many, text = statements_for(app, browser, f"/orders/{large.id}")
-    assert "Session 8" in text
+    for person in (market.holder_user, market.provider_user):
+        browser = signed_in(person)
+        statements_for(app, browser, f"/orders/{small.id}")
+        few, text = statements_for(app, browser, f"/orders/{small.id}")
+        many, text = statements_for(app, browser, f"/orders/{large.id}")
+        assert "Session 8" in text
 
-    assert_bounded(few, many, ceiling=25)
+        assert_bounded(few, many, ceiling=25)
 
 
 def test_the_holders_invoices_send_as_many_statements_for_9_as_for_3(app, market, signed_in):
