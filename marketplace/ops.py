@@ -186,6 +186,7 @@ def init_app(app: Flask) -> None:
         if not root.handlers:
             root.addHandler(logging.StreamHandler(sys.stderr))
         root.setLevel(logging.INFO)
-        configure_logging(root.handlers, kind)
-        # gunicorn's own loggers (its error log) write through their own handlers: same format, same ids.
-        configure_logging(logging.getLogger("gunicorn.error").handlers, kind)
+        # Plain stream handlers only (basicConfig's, gunicorn's logconfig's, ours): a test runner's own
+        # capturing handlers keep their format. gunicorn's error log writes through its own handlers.
+        for name in ("", "gunicorn.error"):
+            configure_logging([h for h in logging.getLogger(name).handlers if type(h) is logging.StreamHandler], kind)
