@@ -6,12 +6,13 @@ import random
 
 import pytest
 from whoosh import query as Q
+from whoosh.codec.whoosh3 import W3PerDocReader
 
 from catalogue.search import IndexedListing, SearchRequest, document, get_index, search
 from catalogue.search.masks import reader_data
 from catalogue.search.query import text_query
 from catalogue.search.ranking import ranked
-from catalogue.search.whoosh_fixes import NumericRange, column_values, posting_blocks
+from catalogue.search.whoosh_fixes import WHOOSHS_CACHED_READER, NumericRange, column_values, posting_blocks
 
 COUNCILS = ["aldermoor", "birchley"]
 WORDS = ("garden gardening swim swimming cleaner cleaning walk walking group support worker personal assistant "
@@ -104,3 +105,15 @@ def test_a_range_with_nothing_in_it_matches_nothing(index):
     searcher = ix.searcher()
     assert list(searcher.docs_for_query(NumericRange("price_public", 5, 4))) == []
     assert isinstance(NumericRange("price_public", 1, 2), Q.NumericRange)
+
+
+def test_a_segment_reports_the_same_field_lengths(index):
+    """Fix 5 remembers that a field has no lengths file; the lengths read are Whoosh's own."""
+    ix, _ = index
+    for segment, _offset in ix.searcher().reader().leaf_readers():
+        fresh = segment._perdoc
+        original = W3PerDocReader(fresh._storage, fresh._segment)
+        original._cached_reader = WHOOSHS_CACHED_READER.__get__(original)
+        for fieldname in ("title", "body", "councils", "price_public"):
+            assert ([fresh.doc_field_length(d, fieldname) for d in range(segment.doc_count_all())]
+                    == [original.doc_field_length(d, fieldname) for d in range(segment.doc_count_all())])
