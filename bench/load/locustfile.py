@@ -279,7 +279,8 @@ class ProviderUser(Base):
     @task
     def record_delivery(self):
         inbox = self.get("/provider/orders", "/provider/orders")
-        orders = re.findall(r'href="/orders/(\d+)"', inbox.text or "")
+        open_part = (inbox.text or "").split("Finished (")[0]  # new orders, and those in progress
+        orders = re.findall(r'href="/orders/(\d+)"', open_part)
         if not orders:
             return
         order = random.choice(orders)

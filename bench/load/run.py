@@ -106,6 +106,56 @@ def table(rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
+class Report:
+    """Prints each line and keeps them all in ``path`` (results.md), to paste into bench/README.md."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.write_text("")
+
+    def __call__(self, text: str) -> None:
+        print(text, flush=True)
+        with self.path.open("a") as f:
+            f.write(text + "\n")
+
+
+def describe(url: str, redis_url: str, args) -> str:
+    """When, which commit, the machine and the settings."""
+    def out(*command):
+        try:
+            return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=20).stdout.strip()
+        except OSError:
+            return "?"
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.machine()) if Path("/proc/cpuinfo").exists() else platform.machine()
+    memory = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
+    postgres = out("psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "show server_version").split(" ")[0]
+    conf = "gunicorn.conf.py" if (ROOT / "gunicorn.conf.py").exists() else "gunicorn -w 2 (no gunicorn.conf.py)"
+    accounts = json.loads((Path(args.work) / "accounts.json").read_text())
+    return (f"Load test, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, commit {out('git', 'rev-parse', '--short', 'HEAD')}. "
+            f"Machine: {os.cpu_count()} cores ({cpu}), {memory} GB RAM, load average {os.getloadavg()[0]:.1f} at the start "
+            f"(the load generator runs on the same cores). PostgreSQL {postgres} "
+            f"(database {url.rsplit('/', 1)[1]}, data at scale {accounts.get('scale')}), Redis ({redis_url}), "
+            f"server: {conf}, WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', 'default')}. Locust: {args.users} users, "
+            f"no think time; hello, plain page, search alone and listing alone {args.baseline_time} each, then the mixed "
+            f"traffic {args.mixed_time}.")
+
+
+def first_traceback(text: str) -> str:
+    """The first traceback in the server's log, to the exception's own line, without the ^^^ markers."""
+    if "Traceback" not in text:
+        return "(no traceback in the log)"
+    lines, kept = text[text.index("Traceback"):].splitlines(), []
+    for line in lines:
+        if line.strip() and set(line.strip()) <= {"^", "~"}:
+            continue
+        kept.append(line)
+        if len(kept) > 1 and line and not line.startswith((" ", "Traceback", "During handling", "The above")):
+            break
+    return "\n".join(kept)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_URL))
@@ -133,12 +183,8 @@ def main() -> int:
            "APP_ENV": "development", "SECRET_KEY": secrets.token_hex(32), "SEARCH_RATE_LIMIT": "1000000 per minute",
            "MAIL_BACKEND": "console", "LOAD_ACCOUNTS": str(work / "accounts.json"), "LOAD_5XX_LOG": str(five_xx), "LOAD_SIGN_IN_LOG": str(work / "sign-in.json"),
            "PYTHONPATH": str(ROOT)}
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    conf = "gunicorn.conf.py" if (ROOT / "gunicorn.conf.py").exists() else "gunicorn -w 2"
-    print(f"Load test at {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}, {os.cpu_count()} cores "
-          f"({platform.processor() or platform.machine()}), PostgreSQL {url.rsplit('/', 1)[1]}, Redis {redis_url}, "
-          f"server {conf}, {args.users} users, no think time; baselines {args.baseline_time} each, mixed {args.mixed_time}.",
-          flush=True)
+    say = Report(work / "results.md")
+    say(describe(url, redis_url, args))
     rows, bad = [], {}
     plain_rps = None
     port = free_port()
@@ -171,29 +217,28 @@ def main() -> int:
                          errors.get(s["Name"], 0), f"{rps / plain_rps:.0%}" if plain_rps else "-"))
             if errors.get(s["Name"]):
                 bad[f"{phase}: {s['Name']}"] = errors[s["Name"]]
-    print()
-    print(table(rows))
+    say("")
+    say(table(rows))
     signed = work / "sign-in.json"
     if signed.exists():
         figures = json.loads(signed.read_text())
-        print(f"\nMixed traffic measured after its users signed in: {figures['sign_ins']} sign-ins, p50 {figures['p50_ms']} ms, "
+        say(f"\nMixed traffic measured after its users signed in: {figures['sign_ins']} sign-ins, p50 {figures['p50_ms']} ms, "
               f"slowest {figures['max_ms']:.0f} ms, {figures['failures']} failed"
               + ("" if figures["all_signed_in"] else " (not all signed in within 120 s)") + ".")
     search = next((s for phase, stats, _ in results if phase == "search alone" for s in stats), None)
     if search and plain_rps:
         p95, share = float(search["95%"]), float(search["Requests/s"]) / plain_rps
-        print(f"\nTargets: search page p95 {p95:.0f} ms (under 300: {'met' if p95 < 300 else 'NOT MET'}); "
+        say(f"\nTargets (search page alone, {args.users} users): search page p95 {p95:.0f} ms (under 300: {'met' if p95 < 300 else 'NOT MET'}); "
               f"{share:.0%} of the plain page's throughput (at least 25%: {'met' if share >= 0.25 else 'NOT MET'}).")
     if bad:
-        print(f"\n5xx responses: {bad}. The first ones (from {five_xx}):")
-        print(five_xx.read_text()[:3000] if five_xx.exists() else "(none logged)")
-        text = log.read_text()
-        if "Traceback" in text:
-            print("The server's first traceback (from {log}):\n" + text[text.index("Traceback"):][:4000])
+        say(f"\n5xx responses: {bad}. The first (from {five_xx}):")
+        say(five_xx.read_text().split("\n")[0] if five_xx.exists() else "(none logged)")
+        say("The server's first traceback (from " + str(log) + "):\n" + first_traceback(log.read_text()))
     else:
-        print("\nNo 5xx responses.")
-    check = subprocess.run([str(BIN / "python"), "-m", "bench.load.ledger_check"], cwd=ROOT,
+        say("\nNo 5xx responses.")
+    check = subprocess.run([str(BIN / "python"), "-m", "bench.load.ledger_check"], cwd=ROOT, capture_output=True, text=True,
                            env={**env, "LOAD_DATABASE_URL": url})
+    say(check.stdout.strip() or check.stderr.strip()[-2000:])
     return 1 if bad or check.returncode else 0
 
 
