@@ -17,7 +17,9 @@ its council (from its ``council_id``, or its parent's when that is already loade
 figures under the new generation. Staleness bounds: none for those tables on one database; the search log
 (one row for every search anyone makes) deliberately does not bump, or a busy council's reports would never
 be cached, so its counts may lag by up to ``REPORTS_CACHE_SECONDS`` (300 s); with a replica, figures may
-also be computed from a replica still behind the primary, and are then kept at most as long.
+also be computed from a replica still behind the primary, and are then kept at most as long. Without Redis,
+each gunicorn worker caches in its own memory and only sees its own bumps: a change made through another
+worker shows there within ``REPORTS_CACHE_SECONDS`` (production sets REDIS_URL, shared by every worker).
 """
 from __future__ import annotations
 
