@@ -27,7 +27,8 @@ part takes:
   take most of an hour. The rows written are the same;
 - last month's statements, through ``statements.service.generate_month``; then every email queued so far is
   marked sent (``mark_mail_sent``);
-- the search index, through ``catalogue.indexing.rebuild`` (into ``--work``/index).
+- the search index, through ``catalogue.indexing.rebuild`` (into ``--work``/index); with
+  ``--postgres-search`` also the PostgreSQL backend's documents (the same rebuild, SEARCH_BACKEND=postgres).
 
 Every account's password is PASSWORD below (one argon2 hash is computed and shared: hashing 20,000 would
 take half an hour and measure nothing). The accounts the Locust test signs in with are written to
@@ -314,6 +315,8 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="a fraction of the full size (0.05 for a try)")
     parser.add_argument("--work", default=os.environ.get("LOAD_WORK", DEFAULT_WORK), help="the index and accounts.json go here")
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument("--postgres-search", action="store_true",
+                        help="also fill the PostgreSQL search backend's documents (for run.py --postgres-search)")
     args = parser.parse_args()
     url = local_url(args.database_url)
     work = Path(args.work)
@@ -371,6 +374,11 @@ def main() -> int:
         sent = mark_mail_sent(db)
     with part("search index (catalogue.indexing.rebuild)", log):
         indexed = rebuild()
+    if args.postgres_search:
+        with part("PostgreSQL search documents (rebuild, SEARCH_BACKEND=postgres)", log):
+            app.config["SEARCH_BACKEND"] = "postgres"
+            print(f"    {rebuild():,} documents")
+            app.config["SEARCH_BACKEND"] = "whoosh"
     print(f"Made {sizes['holders']:,} holders, {len(shop['listing_ids']):,} listings ({indexed:,} indexed) of "
           f"{shop['organisations']:,} organisations, {counts['orders']:,} paid purchases, {counts['entries']:,} ledger "
           f"entries, {counts['reviews']:,} reviews, {counts['searches']:,} searches logged, {placed:,} weekly bookings "

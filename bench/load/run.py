@@ -9,7 +9,8 @@ against the load database (bench/load/generate.py) with REDIS_URL set (a Redis d
 unless LOAD_REDIS_URL says otherwise; emptied first), and runs Locust headless (bench/load/locustfile.py)
 with the same number of users (20) in phases: a bare hello app on the same gunicorn settings (the
 ceiling), the app's plain content page, the search page alone, listing pages alone, then the mixed
-traffic (measured from the moment every user in it has signed in). It prints, per page, requests a second, p50/p95/p99 in ms, failures, 5xx, and throughput as a
+traffic (measured from the moment every user in it has signed in); with ``--postgres-search``, the
+search page alone once more on the PostgreSQL search backend (SEARCH_BACKEND=postgres). It prints, per page, requests a second, p50/p95/p99 in ms, failures, 5xx, and throughput as a
 fraction of the plain page's; then every 5xx (with the server's traceback, from its log) and the ledger's
 invariants (bench/load/ledger_check.py). The exit status is 1 if there was a 5xx or the ledger is wrong.
 
@@ -165,11 +166,13 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--baseline-time", default="30s", help="each of hello, plain page, search alone, listing alone")
     parser.add_argument("--mixed-time", default="4m")
+    parser.add_argument("--postgres-search", action="store_true",
+                        help="then the search page alone again with SEARCH_BACKEND=postgres (generate with it too)")
     args = parser.parse_args()
     url, work = local_url(args.database_url), Path(args.work)
     if args.generate:
         subprocess.run([str(BIN / "python"), "-m", "bench.load.generate", "--scale", args.scale, "--database-url", url,
-                        "--work", str(work)], cwd=ROOT, check=True)
+                        "--work", str(work), *(["--postgres-search"] if args.postgres_search else [])], cwd=ROOT, check=True)
     if not (work / "accounts.json").exists():
         raise SystemExit(f"No load data: run with --generate first ({work / 'accounts.json'} is missing).")
     redis_url = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/11")
@@ -206,6 +209,15 @@ def main() -> int:
         results.append(("mixed", stats, failures(work / "mixed")))
     finally:
         stop(app)
+    if args.postgres_search:
+        print("  search alone, PostgreSQL backend ...", flush=True)
+        port = free_port()
+        app = server("wsgi:app", port, {**env, "SEARCH_BACKEND": "postgres"}, log)
+        try:
+            stats = locust(["SearchOnlyUser"], port, args.users, args.baseline_time, work / "search_postgres", env)
+            results.append(("search alone, SEARCH_BACKEND=postgres", stats, failures(work / "search_postgres")))
+        finally:
+            stop(app)
     for phase, stats, errors in results:
         for s in stats:
             if phase == "plain page" and s["Name"] == PLAIN:
