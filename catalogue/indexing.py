@@ -18,6 +18,7 @@ the highest pruned id is remembered, and a follower whose position is below it r
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import timedelta
 
@@ -123,6 +124,9 @@ def apply_pending(wait: float = 0.0) -> int | None:
                     if done < BATCH:
                         return applied
             except _Behind:
+                if has_request_context():  # a page never waits for a rebuild: it runs beside the requests
+                    _rebuild_in_background(index)
+                    return None
                 log.warning("Search index is older than the change record kept; rebuilding it")
                 return _rebuild(index, locked=True)
     except IndexBusy:
@@ -130,6 +134,27 @@ def apply_pending(wait: float = 0.0) -> int | None:
     except Exception:  # the database is the truth; the change record keeps what the index missed
         log.exception("Search index update failed; the change waits in the change record (flask catalogue sync retries)")
     return None
+
+
+def _rebuild_in_background(index) -> None:
+    """Rebuild a node's index left behind the pruned change record in a thread of this worker (once
+    at a time); until it is done the node searches its old index."""
+    if getattr(index, "rebuilding", False):
+        return
+    index.rebuilding = True
+    app = current_app._get_current_object()
+
+    def run():
+        try:
+            with app.app_context():
+                log.warning("Search index is older than the change record kept; rebuilding it")
+                _rebuild(index, locked=False)
+        except Exception:  # noqa: BLE001  (logged; the next catch-up tries again)
+            log.exception("Search index rebuild failed")
+        finally:
+            index.rebuilding = False
+
+    threading.Thread(target=run, name="search-rebuild", daemon=True).start()
 
 
 def _rows(listing_ids, organisation_ids) -> list[dict]:

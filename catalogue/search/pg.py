@@ -12,9 +12,11 @@ same transaction as the documents; an advisory lock makes one node write at a ti
 Matching is the Whoosh backend's: the same concepts, synonyms and filler words (``language``), each
 concept an OR of its alternatives, all required concepts ANDed. A word no document has is
 corrected with ``pg_trgm``: documents whose words are similar (``<%``, the trigram GIN index) give
-candidate words, and the most common one within the same edit distance as Whoosh's is used. Ranking
-is ``ts_rank`` with the field weights in Whoosh's proportions (3 : 2 : 1.5 : 1), then listing id; it
-orders the relevance tests' cases as Whoosh's BM25F does, though scores differ.
+candidate words, and the most common one within the same edit distance as Whoosh's is used.
+Ranking is ``ts_rank`` with the field weights in Whoosh's proportions (3 : 2 : 1.5 : 1), then
+listing id: the relevance tests' orders are Whoosh's BM25F orders, though the scores differ.
+Facet counts (a query per search here) are cached (``marketplace.caching``, "facets") under the
+documents' position in the change record and the request's words and filters.
 """
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import text
 from whoosh.support.levenshtein import distance
+
+from marketplace import caching
 
 from .engine import IndexBusy
 from .language import FILLER, _correct_before_stemming, concepts, words
@@ -184,8 +188,20 @@ class PostgresIndex:
                 f"WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"),
                 {**params, "limit": page_size, "offset": (page - 1) * page_size}).all()
             hits = [Hit(r.listing_id, float(r.score), int(r.price)) for r in rows]
-            facets = _facets(conn, text_sql, parts, params, request) if with_facets else {}
+            facets = (caching.remember("facets", ("postgres", self._version(conn), match, request.filters(),
+                                                  request.council_slug, request.area, price_name),
+                                       lambda: _facets(conn, text_sql, parts, params, request))
+                      if with_facets else {})
         return SearchResults(total, page, page_size, hits, facets, corrections)
+
+    @staticmethod
+    def _version(conn) -> list:
+        """What the documents hold, as far as the change record says: facet counts are cached under it
+        (shared by every node through Redis), so the next applied change gives new counts."""
+        state = conn.execute(text("SELECT state FROM search_positions WHERE name = :n"), {"n": STATE}).scalar()
+        state = json.loads(state) if isinstance(state, str) else (state or {})
+        above = state.get("above") or []
+        return [state.get("position", 0), len(above), above[-1] if above else 0]
 
     def _tsquery(self, conn, typed: str, corrections: dict) -> tuple[str | None, str | None]:
         """The text as (what must match, what ranks): every concept that carries meaning is required,
