@@ -13,7 +13,9 @@ Applying takes the follower's writer lock, reads the rows past its position and 
 current state in a fresh session, writes them (or removes listings no longer public) and records
 the new position, so two workers can never write an older state over a newer one, and applying a
 row twice is harmless. Rows older than SEARCH_LOG_RETENTION_DAYS are pruned (``sync --prune``);
-the highest pruned id is remembered, and a follower whose position is below it rebuilds.
+the highest pruned id is remembered, and a follower whose position is below it rebuilds, as does
+one with no position at all (a new node's index, the PostgreSQL documents when first chosen, an
+index made before the change record): the record only says what changed, not everything there is.
 """
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ BATCH = 2000  # change rows applied in one index commit
 AFTER_COMMIT_WAIT = 0.5  # seconds a request waits for the writer lock before leaving its change to later
 REBUILD_LOOKBACK = 1000  # a rebuilt index re-reads this many change ids before its snapshot (see ``_snapshot``)
 RETENTION_DAYS = 7
+INLINE_REBUILD_MAX = 2000  # published listings a request may rebuild itself (a few seconds); more: in a thread
 PRUNED = "pruned"  # the search_positions row holding the highest pruned change id
 
 
@@ -94,9 +97,9 @@ def apply_batch(index) -> int:
     """Apply up to BATCH change rows past the index's position; the caller holds the writer lock.
     Returns how many rows were new to this index."""
     with Session(db.engine) as session:
-        state = index.read_state() or sequence.fresh()
-        if state["position"] < _pruned_upto(session):
-            raise _Behind()
+        state = index.read_state()
+        if state is None or state["position"] < _pruned_upto(session):
+            raise _Behind()  # no position (a new node, a new backend, an index from before the record), or pruned past
         rows = session.execute(select(SearchChange.id, SearchChange.listing_id, SearchChange.organisation_id)
                                .where(SearchChange.id > state["position"]).order_by(SearchChange.id)
                                .limit(BATCH + len(state["above"]))).all()
@@ -124,8 +127,8 @@ def apply_pending(wait: float = 0.0) -> int | None:
                     if done < BATCH:
                         return applied
             except _Behind:
-                if has_request_context():  # a page never waits for a rebuild: it runs beside the requests
-                    _rebuild_in_background(index)
+                if has_request_context() and _published_count() > INLINE_REBUILD_MAX:
+                    _rebuild_in_background(index)  # a page never waits for a long rebuild
                     return None
                 log.warning("Search index is older than the change record kept; rebuilding it")
                 return _rebuild(index, locked=True)
@@ -134,6 +137,11 @@ def apply_pending(wait: float = 0.0) -> int | None:
     except Exception:  # the database is the truth; the change record keeps what the index missed
         log.exception("Search index update failed; the change waits in the change record (flask catalogue sync retries)")
     return None
+
+
+def _published_count() -> int:
+    with Session(db.engine) as session:
+        return session.scalar(select(func.count(Listing.id)).where(Listing.status == "published")) or 0
 
 
 def _rebuild_in_background(index) -> None:

@@ -255,7 +255,8 @@ def test_an_index_update_made_during_a_rebuild_is_applied_after_it(app, make, pr
         assert indexing.pending_count() == 1  # it waits, it is not lost
         yield from ()
 
-    index.rebuild(["aldermoor"], documents_while_a_provider_edits(), then=lambda: indexing.apply_batch(index))
+    index.rebuild(["aldermoor"], documents_while_a_provider_edits(), state=index.read_state(),
+                  then=lambda: indexing.apply_batch(index))
 
     assert time.monotonic() - started < 10
     assert indexing.pending_count() == 0
