@@ -17,6 +17,8 @@ Run from the project root with the venv active:
     python bench/search.py                     # 1,000, 10,000 and 50,000 listings
     python bench/search.py --sizes 1000,10000  # chosen sizes
     python bench/search.py --verbose           # also per-query latencies and totals
+    python bench/search.py --sizes 10000 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/scratch
+                                               # the PostgreSQL backend instead (SEARCH_BACKEND=postgres)
 
 Targets (2-core machine): Whoosh query p95 <= 50 ms at 10,000 listings and
 <= 150 ms at 50,000; the exit status is 1 if a target size was run and missed it.
@@ -904,6 +906,60 @@ def bench_size(size: int, councils: dict[str, list[str]], repeat: int, verbose: 
     return result
 
 
+def bench_postgres(size: int, councils: dict[str, list[str]], repeat: int, url: str) -> None:
+    """The PostgreSQL backend (SEARCH_BACKEND=postgres) on the same documents and queries, in a scratch
+    schema made by the real migration's DDL and dropped afterwards; facet counts uncached (every run
+    computes them, as the first visitor's search does)."""
+    import importlib.util
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+    from flask import Flask
+    from sqlalchemy import create_engine, text
+
+    from catalogue.search.pg import PostgresIndex
+
+    slugs = list(councils)
+    docs = generate_catalogue(size, councils)
+    print(f"\n[{size:,} listings] PostgreSQL backend", flush=True)
+    schema = f"bench_search_{os.getpid()}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = create_engine(url, connect_args={"options": f"-csearch_path={schema},public"})
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "search_change_log", ROOT / "migrations" / "versions" / "b7c8d9e0f1a2_search_change_log.py")
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE search_outbox (id serial PRIMARY KEY, listing_id int, "
+                              "organisation_id int, noted_at timestamp NOT NULL)"))
+            with Operations.context(MigrationContext.configure(conn)):
+                migration.upgrade()
+        app = Flask("bench")
+        app.config["CACHE_ENABLED"] = False
+        with app.app_context():
+            index = PostgresIndex(engine)
+            load_before = _load()
+            t = time.perf_counter()
+            index.rebuild(slugs, iter(docs))
+            with engine.begin() as conn:
+                conn.execute(text("ANALYZE search_documents"))
+            built = time.perf_counter() - t
+            cold, first, timed, _, totals = run_whoosh(index, QUERIES, repeat)
+        print(table(["listings", "build s", "p50", "p95", "mean", "max", "cold 1st", "1st-run p95", "no results",
+                     "load avg"],
+                    [[f"{size:,}", f"{built:.1f}", ms(percentile(timed, 50)), ms(percentile(timed, 95)),
+                      ms(statistics.mean(timed)), ms(max(timed)), ms(cold), ms(percentile(first, 95)),
+                      str(sum(1 for n in totals if n == 0)), f"{load_before} -> {_load()}"]]))
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def _load() -> str:
     try:
         return "%.1f" % os.getloadavg()[0]
@@ -918,8 +974,14 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed passes over the query set (default: %(default)s)")
     parser.add_argument("--no-fts", action="store_true", help="skip the SQLite FTS5 reference")
     parser.add_argument("--verbose", action="store_true", help="print per-query totals and median latencies")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="benchmark only the PostgreSQL backend, in a scratch schema of this database")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    if args.postgres:
+        for size in sizes:
+            bench_postgres(size, load_councils(), args.repeat, args.postgres)
+        return 0
     use_fts = not args.no_fts and fts5_available()
 
     import whoosh
