@@ -34,6 +34,11 @@ only figures taken side by side compare:
         Whoosh build 614.1 s (load 2 -> 10) / 242.3 s (load 7.7 -> 5.7)
         query p95 62.3 / 29.6 ms; cold 1st (first query on a fresh index) 1038.3 / 253.5 ms;
         1st-run p95 382.7 / 205.2 ms
+    this benchmark at 50,000 after, on a quieter machine (load 2.5 -> 2.0): build 72.0 s,
+        p95 22.0 ms, 1st-run p95 105.4 ms, cold 1st 259.6 ms (the issue's before: 135 s, 108 ms, 204 ms)
+    side by side at 50,000 (load about 1.5), one process then one per core: build 142.1 / 69.9 s,
+        cold 1st 237 / 275 ms, 1st-run p95 116 / 116 ms. The unmerged segments cost the cold first
+        query about 15%; merging them costs the build three times over, so they are left unmerged.
 
 ``catalogue.search`` caches bitmasks and term scores per index version, so the timed
 passes run on warm caches; the "1st-run" columns show each query's first run, and

@@ -49,7 +49,7 @@ STALE_READER_ERRORS = (OSError, ReaderClosed, whoosh_index.EmptyIndexError)
 
 
 class IndexBusy(Exception):
-    """Another process holds the index's writer lock (a rebuild, usually); the change waits in the outbox."""
+    """Another process holds the index's writer lock (a rebuild, usually); the change waits in the change record."""
 
 
 class SearchUnavailable(Exception):
