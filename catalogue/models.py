@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import JSON, Boolean, Computed, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import now
@@ -284,13 +284,27 @@ class SearchChange(db.Model):
     noted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
 
 
+WORDS_SQL = "title_words || ' ' || tags_words || ' ' || org_words || ' ' || body_words"
+TSV_SQL = " || ".join(f"setweight(to_tsvector('simple'::regconfig, {column}), '{weight}')"
+                      for column, weight in (("title_words", "A"), ("tags_words", "B"), ("org_words", "C"),
+                                             ("body_words", "D")))
+
+
 class SearchDocument(db.Model):
     """A listing's search document for the PostgreSQL backend (SEARCH_BACKEND=postgres), kept from
     the change record: ``doc`` is the Whoosh document's values (lists for the many-valued fields),
-    ``words`` the stemmed text by weight. The migration adds, on PostgreSQL only, a generated
-    ``tsv`` tsvector with a GIN index, a GIN index on ``doc`` and a trigram index on the words."""
+    ``*_words`` the stemmed text by weight, ``words`` all of it (generated, with a trigram index for
+    typos) and ``tsv`` the generated tsvector with a GIN index. The GIN and trigram indexes and the
+    tsvector exist on PostgreSQL only (the migration makes plain ones on SQLite, where this table is
+    not used), so the models and the migrated schema match on both."""
 
     __tablename__ = "search_documents"
+    __table_args__ = (
+        Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
+        Index("ix_search_documents_doc", "doc", postgresql_using="gin"),
+        Index("ix_search_documents_words_trgm", "words", postgresql_using="gin",
+              postgresql_ops={"words": "gin_trgm_ops"}),
+    )
 
     listing_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     doc: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
@@ -298,6 +312,9 @@ class SearchDocument(db.Model):
     tags_words: Mapped[str] = mapped_column(Text, default="")
     org_words: Mapped[str] = mapped_column(Text, default="")
     body_words: Mapped[str] = mapped_column(Text, default="")
+    words: Mapped[str | None] = mapped_column(Text, Computed(WORDS_SQL, persisted=True), nullable=True)
+    tsv: Mapped[str | None] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), Computed(TSV_SQL, persisted=True),
+                                            nullable=True)
 
 
 class SearchPosition(db.Model):

@@ -39,7 +39,7 @@ from .schema import FACET_FIELDS, price_field
 
 LIST_FIELDS = ("outcome", "areas", "councils", "delivery", "access", "langs", "days")
 TEXT_COLUMNS = {"title": "title_words", "tags": "tags_words", "org": "org_words", "body": "body_words"}
-WORDS = "(title_words || ' ' || tags_words || ' ' || org_words || ' ' || body_words)"  # the trigram index's expression
+WORDS = "words"  # all the stemmed text (a generated column with the trigram index)
 WEIGHTS = "'{0.33, 0.5, 0.67, 1.0}'"  # D (body), C (provider), B (tags), A (title): Whoosh's field boosts, scaled
 STATE = "documents"
 LOCK = "hashtext(current_schema() || '.search_documents')"

@@ -35,6 +35,9 @@ def upgrade():
     op.execute("INSERT INTO search_changes_log (listing_id, organisation_id, noted_at) "
                "SELECT listing_id, organisation_id, noted_at FROM search_outbox ORDER BY id")
     op.drop_table('search_outbox')
+    words = "title_words || ' ' || tags_words || ' ' || org_words || ' ' || body_words"
+    vector = " || ".join(f"setweight(to_tsvector('simple'::regconfig, {column}), '{weight}')"
+                         for column, weight in WEIGHTS)
     op.create_table(
         'search_documents',
         sa.Column('listing_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -43,6 +46,10 @@ def upgrade():
         sa.Column('tags_words', sa.Text(), nullable=False),
         sa.Column('org_words', sa.Text(), nullable=False),
         sa.Column('body_words', sa.Text(), nullable=False),
+        sa.Column('words', sa.Text(), sa.Computed(words, persisted=True), nullable=True),
+        # The tsvector is PostgreSQL's; on SQLite (where this table is not used) a plain column stands in.
+        (sa.Column('tsv', postgresql.TSVECTOR(), sa.Computed(vector, persisted=True), nullable=True) if postgres
+         else sa.Column('tsv', sa.Text(), nullable=True)),
         sa.PrimaryKeyConstraint('listing_id', name=op.f('pk_search_documents')),
     )
     op.create_table(
@@ -51,18 +58,17 @@ def upgrade():
         sa.Column('state', sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint('name', name=op.f('pk_search_positions')),
     )
-    if postgres:
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
-        trgm = op.get_bind().execute(sa.text(
-            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-            "WHERE e.extname = 'pg_trgm'")).scalar_one()
-        vector = " || ".join(f"setweight(to_tsvector('simple'::regconfig, {column}), '{weight}')"
-                             for column, weight in WEIGHTS)
-        op.execute(f"ALTER TABLE search_documents ADD COLUMN tsv tsvector GENERATED ALWAYS AS ({vector}) STORED")
-        op.execute("CREATE INDEX ix_search_documents_tsv ON search_documents USING gin (tsv)")
-        op.execute("CREATE INDEX ix_search_documents_doc ON search_documents USING gin (doc)")
-        op.execute(f'CREATE INDEX ix_search_documents_words_trgm ON search_documents USING gin '
-                   f'((title_words || \' \' || tags_words || \' \' || org_words || \' \' || body_words) "{trgm}".gin_trgm_ops)')
+    if not postgres:  # plain indexes, so the schema matches the models; no GIN or trigrams on SQLite
+        for name, column in (("tsv", "tsv"), ("doc", "doc"), ("words_trgm", "words")):
+            op.create_index(f"ix_search_documents_{name}", "search_documents", [column])
+        return
+    op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
+    trgm = op.get_bind().execute(sa.text(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname = 'pg_trgm'")).scalar_one()
+    op.execute("CREATE INDEX ix_search_documents_tsv ON search_documents USING gin (tsv)")
+    op.execute("CREATE INDEX ix_search_documents_doc ON search_documents USING gin (doc)")
+    op.execute(f'CREATE INDEX ix_search_documents_words_trgm ON search_documents USING gin (words "{trgm}".gin_trgm_ops)')
 
 
 def downgrade():
