@@ -952,12 +952,15 @@ def bench_postgres(size: int, councils: dict[str, list[str]], repeat: int, url: 
             with engine.begin() as conn:
                 conn.execute(text("ANALYZE search_documents"))
             built = time.perf_counter() - t
-            cold, first, timed, _, totals = run_whoosh(index, QUERIES, repeat)
+            cold, first, timed, per_query, totals = run_whoosh(index, QUERIES, repeat)
         print(table(["listings", "build s", "p50", "p95", "mean", "max", "cold 1st", "1st-run p95", "no results",
                      "load avg"],
                     [[f"{size:,}", f"{built:.1f}", ms(percentile(timed, 50)), ms(percentile(timed, 95)),
                       ms(statistics.mean(timed)), ms(max(timed)), ms(cold), ms(percentile(first, 95)),
                       str(sum(1 for n in totals if n == 0)), f"{load_before} -> {_load()}"]]))
+        slowest = sorted(range(len(QUERIES)), key=lambda i: -statistics.median(per_query[i]))[:5]
+        print("slowest (median ms): " + "; ".join(f"{QUERIES[i].name} {statistics.median(per_query[i]):.0f}"
+                                                  for i in slowest))
     finally:
         engine.dispose()
         with admin.begin() as conn:

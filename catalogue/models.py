@@ -284,7 +284,7 @@ class SearchChange(db.Model):
     noted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
 
 
-WORDS_SQL = "title_words || ' ' || tags_words || ' ' || org_words || ' ' || body_words"
+WORDS_SQL = "title_words || ' ' || tags_words"  # titles and tags: the words typos are corrected to (short, so fast)
 TSV_SQL = " || ".join(f"setweight(to_tsvector('simple'::regconfig, {column}), '{weight}')"
                       for column, weight in (("title_words", "A"), ("tags_words", "B"), ("org_words", "C"),
                                              ("body_words", "D")))
@@ -293,8 +293,8 @@ TSV_SQL = " || ".join(f"setweight(to_tsvector('simple'::regconfig, {column}), '{
 class SearchDocument(db.Model):
     """A listing's search document for the PostgreSQL backend (SEARCH_BACKEND=postgres), kept from
     the change record: ``doc`` is the Whoosh document's values (lists for the many-valued fields),
-    ``*_words`` the stemmed text by weight, ``words`` all of it (generated, with a trigram index for
-    typos) and ``tsv`` the generated tsvector with a GIN index. The GIN and trigram indexes and the
+    ``*_words`` the stemmed text by weight, ``words`` the title and tag words (generated, with a
+    trigram index for typos) and ``tsv`` the generated tsvector with a GIN index. The GIN and trigram indexes and the
     tsvector exist on PostgreSQL only (the migration makes plain ones on SQLite, where this table is
     not used), so the models and the migrated schema match on both."""
 

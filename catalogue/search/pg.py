@@ -11,8 +11,9 @@ same transaction as the documents; an advisory lock makes one node write at a ti
 
 Matching is the Whoosh backend's: the same concepts, synonyms and filler words (``language``), each
 concept an OR of its alternatives, all required concepts ANDed. A word no document has is
-corrected with ``pg_trgm``: documents whose words are similar (``<%``, the trigram GIN index) give
-candidate words, and the most common one within the same edit distance as Whoosh's is used.
+corrected with ``pg_trgm``: documents whose title and tag words are similar (``<%``, the trigram GIN
+index on the generated ``words`` column; the whole text made each typo take a second at 10,000
+listings) give candidate words, and the most common one within Whoosh's edit distance is used.
 Ranking is ``ts_rank`` with the field weights in Whoosh's proportions (3 : 2 : 1.5 : 1), then
 listing id: the relevance tests' orders are Whoosh's BM25F orders, though the scores differ.
 Facet counts (a query per search here) are cached (``marketplace.caching``, "facets") under the
@@ -39,7 +40,7 @@ from .schema import FACET_FIELDS, price_field
 
 LIST_FIELDS = ("outcome", "areas", "councils", "delivery", "access", "langs", "days")
 TEXT_COLUMNS = {"title": "title_words", "tags": "tags_words", "org": "org_words", "body": "body_words"}
-WORDS = "words"  # all the stemmed text (a generated column with the trigram index)
+WORDS = "words"  # the stemmed title and tag words (a generated column with the trigram index)
 WEIGHTS = "'{0.33, 0.5, 0.67, 1.0}'"  # D (body), C (provider), B (tags), A (title): Whoosh's field boosts, scaled
 STATE = "documents"
 LOCK = "hashtext(current_schema() || '.search_documents')"

@@ -35,7 +35,7 @@ def upgrade():
     op.execute("INSERT INTO search_changes_log (listing_id, organisation_id, noted_at) "
                "SELECT listing_id, organisation_id, noted_at FROM search_outbox ORDER BY id")
     op.drop_table('search_outbox')
-    words = "title_words || ' ' || tags_words || ' ' || org_words || ' ' || body_words"
+    words = "title_words || ' ' || tags_words"  # titles and tags only: short strings keep pg_trgm fast
     vector = " || ".join(f"setweight(to_tsvector('simple'::regconfig, {column}), '{weight}')"
                          for column, weight in WEIGHTS)
     op.create_table(
