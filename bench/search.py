@@ -69,8 +69,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from marketplace import taxonomy  # noqa: E402
 from catalogue.search import CatalogueIndex, IndexedListing, SearchRequest, document, price_field, search  # noqa: E402
+from marketplace import taxonomy  # noqa: E402
 
 SEED = 20260301
 DEFAULT_SIZES = (1000, 10000, 50000)
