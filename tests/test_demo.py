@@ -38,7 +38,10 @@ def snapshot() -> dict:
     """Everything the demo made, by natural keys: no ids, timestamps or password hashes."""
     rows = lambda query: stable(db.session.execute(query).all())  # noqa: E731
     return {
-        "counts": {t.name: db.session.scalar(db.select(db.func.count()).select_from(t)) for t in db.metadata.sorted_tables},
+        # The search change record is a log of every write to a listing (each node's index follows it), and
+        # loading the demo again writes its listings again: it grows by design, so it is not compared.
+        "counts": {t.name: db.session.scalar(db.select(db.func.count()).select_from(t)) for t in db.metadata.sorted_tables
+                   if t.name != "search_changes_log"},
         "users": rows(db.select(User.email, User.name, User.is_active_account)),
         "grants": rows(db.select(User.email, RoleGrant.role, Council.slug, Organisation.name)
                        .join(RoleGrant.user).outerjoin(RoleGrant.council).outerjoin(RoleGrant.organisation)),

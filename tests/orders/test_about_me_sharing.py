@@ -210,4 +210,5 @@ def test_sharing_and_stopping_are_in_the_holders_activity(browser, two_orders):
     (row,) = _sharings(first.id)
     browser.submit(f"/about-me-sharings/{row.id}/stop")
     text = read(browser.get(f"/holders/{row.holder_id}"))
-    assert "about me shared" in text and "about me withdrawn" in text
+    assert "Shared their 'about me' with a provider for an order" in text
+    assert "Stopped sharing their 'about me' with a provider" in text
