@@ -3,8 +3,9 @@
 Every value can be changed from the environment without editing this file (docs/deployment.md).
 
 - Workers: 2 x cores + 1 (gunicorn's own advice; 5 on a 2-core machine), or ``WEB_CONCURRENCY``. Each
-  worker runs ``GUNICORN_THREADS`` threads (gthread, 2 by default), so a slow upload or a report does not
-  hold a whole process. Each worker has its own SQLAlchemy pool (5 connections, 10 overflow): workers x
+  worker runs ``GUNICORN_THREADS`` threads (gthread, 1 by default: a worker's Whoosh searcher is shared
+  by its requests, and Whoosh's readers are not safe across threads — the load test saw one search in a
+  few hundred fail with zlib and unpickling errors at 2 threads; raise it only with SEARCH_BACKEND=postgres). Each worker has its own SQLAlchemy pool (5 connections, 10 overflow): workers x
   nodes x 15 must stay under PostgreSQL's max_connections (or put PgBouncer in front).
 - Timeouts: a worker silent for 30 s is replaced (config.py keeps every database and Redis wait well
   inside that); on a restart or deploy, requests in flight get 30 s to finish. Keep-alive 75 s, longer
@@ -31,7 +32,7 @@ _log_format = app_config.CONFIGS.get(_env, app_config.Config).LOG_FORMAT
 bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT') or 8000}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS") or 2)
+threads = int(os.environ.get("GUNICORN_THREADS") or 1)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT") or 30)
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 75)
