@@ -86,10 +86,12 @@ def test_readyz_checks_the_real_redis_when_it_is_set(database, tmp_path):
     assert response.status_code == 200 and response.json["checks"] == {"database": "ok", "redis": "ok"}
 
 
-def test_probes_are_never_rate_limited(database, tmp_path):
+def test_probes_are_never_rate_limited(app, database, tmp_path):
     """A tight search limit read from this app's own settings (RATELIMIT_DEFAULT would be kept by the one
     Limiter every app in the test process shares, and would limit every later test's app)."""
-    node = make_app(database, tmp_path, SEARCH_RATE_LIMIT="2 per minute")
+    # RATELIMIT_ENABLED given: the shared Limiter keeps the last app's setting as its default, and the
+    # routes and hostile-input tests make theirs with limits off.
+    node = make_app(database, tmp_path, SEARCH_RATE_LIMIT="2 per minute", RATELIMIT_ENABLED=True)
     client = node.test_client()
     assert [client.get(path).status_code for path in ["/healthz", "/readyz"] * 3] == [200] * 6
     assert [client.get("/catalogue?q=garden").status_code for _ in range(3)] == [200, 200, 429]  # the limit is real
