@@ -9,40 +9,22 @@ sign-in page is not what is measured), then compares a small market with a large
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import event
 
 from marketplace import clock
 from marketplace.extensions import db
 from marketplace.orders import basket
 
 from ..helpers import page_text
+from ..performance.counting import counted_statements
 
 AGREED = "Aldermoor Council's agreed rate for people it funds"
 # Ceilings with room to spare (today: 13 statements for a holder's search page, 5 for an anonymous one,
 # 18 for the basket); a query per result or suggestion would pass them.
 SEARCH_CEILING = 20
 BASKET_CEILING = 30
-
-
-@contextmanager
-def counted_statements(app):
-    """The SQL statements the app sends to the database while the block runs."""
-    with app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, _parameters, _context, _executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def statements_for(app, client, url: str) -> tuple[int, object]:
