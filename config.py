@@ -64,6 +64,9 @@ class Config:
     REDIS_CONNECT_TIMEOUT = _seconds("REDIS_CONNECT_TIMEOUT", 1)  # redis-py would wait 5 s
     REDIS_SOCKET_TIMEOUT = _seconds("REDIS_SOCKET_TIMEOUT", 1)  # for an answer, once connected
     RATELIMIT_HEADERS_ENABLED = True
+    # Said, not left to Flask-Limiter: its one Limiter takes an app's unset RATELIMIT_ENABLED from the
+    # last app it served, so an app made with limits off (a test's) would turn them off for the next.
+    RATELIMIT_ENABLED = True
     # Wrong passwords only (see marketplace/auth/throttle.py): per browser that has signed in to the
     # account before, else per email and network address; per email from browsers never used for it;
     # per network address across every account (a council office shares one).

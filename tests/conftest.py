@@ -130,13 +130,8 @@ def empty_tables(app) -> None:
                 conn.execute(table.delete())
 
 
-@pytest.fixture(autouse=True)
-def _clean(request):
-    """After each test: empty every table, reset rate limits, the clock and the outbox."""
-    yield
-    if "app" not in request.fixturenames:
-        return
-    app = request.getfixturevalue("app")
+def reset(app) -> None:
+    """Empty every table, reset rate limits, the clock, the outbox, the search index and the cache."""
     clock.set_source(None)
     empty_tables(app)
     with app.app_context():
@@ -144,6 +139,30 @@ def _clean(request):
         app.extensions["mail_outbox"] = []
         get_index(app.config["SEARCH_INDEX_DIR"]).clear()
         caching.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clean(request):
+    """After each test, ``reset``; except for the tests of a module that share data it loaded once
+    (``shared_demo``, which resets after the module's last test)."""
+    yield
+    if "app" not in request.fixturenames or "shared_demo" in request.fixturenames:
+        return
+    reset(request.getfixturevalue("app"))
+
+
+@pytest.fixture(scope="module")
+def shared_demo(app):
+    """The demo data, loaded once for the module's tests that ask for it (it takes a minute on
+    PostgreSQL); they may add to it but not depend on each other's additions. Put tests that need
+    an empty database in another module: this data stays until the module's last test is over."""
+    from marketplace import demo
+
+    with app.app_context():
+        demo.load(echo=lambda *_: None)
+        db.session.remove()
+    yield
+    reset(app)
 
 
 @pytest.fixture

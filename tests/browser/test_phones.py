@@ -1,7 +1,7 @@
 """Every role's day on a phone 320 px wide (WCAG 1.4.10 reflow; also what 1280 px at 400% zoom shows),
 on the demo data: no page scrolls sideways, "Sign out" can be seen, every link and button in the
-header is at least 24 by 24 px (WCAG 2.2 2.5.8), each page has one h1 and passes axe. And on the
-search page the results come before the filters."""
+header is at least 24 by 24 px (WCAG 2.2 2.5.8), each page has one h1 and passes axe. The demo is
+loaded once for the module (``shared_demo``); the search page on a phone is in test_phone_search.py."""
 from __future__ import annotations
 
 import re
@@ -18,8 +18,6 @@ from marketplace.holders.service import holder_for_user
 from marketplace.orders import basket
 from marketplace.plans.service import approved_plan
 
-from .. import factories
-
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 320, "height": 640}
@@ -34,8 +32,7 @@ HEADER_TARGETS = """() => Array.from(document.querySelectorAll(
 
 
 def _demo_day() -> dict[str, list[str]]:
-    """The demo data, Sam Taylor's basket with one thing in it, and each role's pages of the day."""
-    demo.load(echo=lambda *_: None)
+    """Sam Taylor's basket with one thing in it, and each role's pages of the day (on the demo data)."""
     sam = db.session.scalar(db.select(User).filter_by(email="holder@example.com"))
     holder = holder_for_user(sam)
     plan = approved_plan(budgets.current_budget(holder))
@@ -88,7 +85,7 @@ def _problems_on(page, check_accessibility) -> list[str]:
     return problems
 
 
-def test_every_roles_day_fits_a_phone(app, page, check_accessibility):
+def test_every_roles_day_fits_a_phone(app, shared_demo, page, check_accessibility):
     with app.app_context():
         days = _demo_day()
     page.set_viewport_size(PHONE)
@@ -110,9 +107,7 @@ def test_every_roles_day_fits_a_phone(app, page, check_accessibility):
     assert not problems, "\n".join(problems)
 
 
-def test_the_menu_offers_each_role_only_its_own_pages(app, page):
-    with app.app_context():
-        demo.load(echo=lambda *_: None)
+def test_the_menu_offers_each_role_only_its_own_pages(app, shared_demo, page):
     expected = {
         "provider": ["Home", "Find support", "Help", "Your listings", "Orders", "Questions", "Invoices"],
         "community": ["Home", "Find support", "Help", "Your listings", "Questions"],
@@ -128,24 +123,3 @@ def test_the_menu_offers_each_role_only_its_own_pages(app, page):
         for name in names:  # every page offered opens
             href = menu.get_by_role("link", name=name, exact=True).get_attribute("href")
             assert page.request.get(href).status == 200, f"{who}: {name} {href}"
-
-
-def test_on_a_phone_search_results_come_before_the_filters(app, page, check_accessibility):
-    with app.app_context():
-        council = factories.council("aldermoor")
-        organisation, _ = factories.provider(council, name="Out and About Ltd")
-        for title in ("Cinema trips with support", "Supported day trips"):
-            factories.listing(organisation, title=title, category="days-out", summary="Days out with someone to help.")
-    page.set_viewport_size(PHONE)
-
-    page.goto("/catalogue?council=aldermoor&q=someone+to+help+me+get+out+of+the+house")
-
-    first = page.locator(".sm-result").first
-    filters = page.get_by_role("heading", name="Filter results", level=2)
-    expect(first).to_be_visible()
-    assert first.bounding_box()["y"] < filters.bounding_box()["y"]
-    assert first.bounding_box()["y"] < PHONE["height"] * 1.5  # near the top, not after a screenful of filters
-    page.get_by_role("link", name="Filter results").click()
-    expect(filters).to_be_in_viewport()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    check_accessibility(page)

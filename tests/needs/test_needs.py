@@ -129,7 +129,7 @@ def test_reporting_and_hiding_a_post_and_a_reply(market, app):
     service.report(market.pa, need, "offensive")
     service.report(market.holder_user, need, "spam", answer=answer)
     assert len(service.queue(market.council)) == 2
-    told = db.session.scalars(db.select(Notification).filter_by(user_id=admin.id)).all()
+    told = db.session.scalars(db.select(Notification).filter_by(user_id=admin.id).order_by(Notification.id)).all()
     assert [n.title for n in told] == ["A posted need was reported", "A reply to a posted need was reported"]
     assert signed_in(app, admin).get("/council/needs").status_code == 200
     with pytest.raises(NotAllowed):

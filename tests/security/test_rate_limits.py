@@ -147,3 +147,16 @@ def test_community_suggestions_are_limited_per_address(app, make):
     for _ in range(3):
         assert browser.submit("/catalogue/community/suggest", {}).status_code == 200
     assert browser.submit("/catalogue/community/suggest", {}).status_code == 429
+
+
+def test_an_app_made_with_limits_off_does_not_turn_them_off_for_the_next(database, tmp_path):
+    """Flask-Limiter has one Limiter for every app in the process, and takes an app's unset
+    RATELIMIT_ENABLED from the app before it: the settings say it for every app."""
+    from marketplace.extensions import limiter
+
+    from ..conftest import make_app
+
+    make_app(database, tmp_path / "off", RATELIMIT_ENABLED=False)
+    assert limiter.enabled is False
+    node = make_app(database, tmp_path / "on")
+    assert node.config["RATELIMIT_ENABLED"] is True and limiter.enabled is True
