@@ -49,7 +49,7 @@ def test_the_holder_starts_the_switch_in_one_step_after_reading_what_it_will_do(
     assert run.is_running and str(run.ends_on) == "2026-12-14" and run.started_by_id == jo.id
     actions = {e.action for e in db.session.scalars(db.select(Event).filter_by(holder_id=holder.id))}
     assert {"crisis_run.running", "budget.deployment_switched"} <= actions
-    told = db.session.scalars(db.select(Notification).filter_by(user_id=coordinator.id)).all()
+    told = db.session.scalars(db.select(Notification).filter_by(user_id=coordinator.id).order_by(Notification.id)).all()
     assert [n.title for n in told] == ["Jo Holder's crisis plan has started"]
 
 

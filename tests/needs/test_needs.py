@@ -49,7 +49,7 @@ def test_post_reply_choose_order_link_and_met_as_the_service(market):
         service.reply(market.provider_user, need, "Us too.")  # one reply an organisation
     service.choose(market.holder_user, need, answer)
     assert answer.chosen_at is not None
-    told = db.session.scalars(db.select(Notification).filter_by(user_id=market.pa.id)).all()
+    told = db.session.scalars(db.select(Notification).filter_by(user_id=market.pa.id).order_by(Notification.id)).all()
     assert [n.title for n in told] == ["Your reply to “A PA, 6 hours a week” was chosen"]
     assert market.listing in service.listings_to_order(answer)
     service.close(market.holder_user, need, "met")

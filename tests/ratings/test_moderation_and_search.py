@@ -51,7 +51,7 @@ def test_anyone_signed_in_reports_and_the_administrators_are_told(rated, app):
     assert done.status_code == 302
     again = browser.submit(f"/reviews/{review.id}/report", {"reason": "personal"})
     assert "reported this review already" in page_text(again)
-    told = db.session.scalars(db.select(Notification).filter_by(user_id=admin.id)).all()
+    told = db.session.scalars(db.select(Notification).filter_by(user_id=admin.id).order_by(Notification.id)).all()
     assert [n.title for n in told] == ["A review was reported"]
     assert Browser(app.test_client()).get(f"/reviews/{review.id}/report").status_code == 302  # signed out: sign in first
 

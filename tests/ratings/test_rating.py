@@ -97,7 +97,7 @@ def test_the_holder_rates_on_the_page_and_the_listing_counts_it(market, app):
     listing_page = page_text(browser.get(f"/catalogue/listings/{market.listing.id}"))
     assert "4.0 out of 5 from 1 buyer" in listing_page and "Turned up on time, every time." in listing_page
     assert "By a budget holder in Aldermoor" in listing_page and market.holder_user.name not in listing_page
-    provider_told = db.session.scalars(db.select(Notification).filter_by(user_id=market.provider_user.id)).all()
+    provider_told = db.session.scalars(db.select(Notification).filter_by(user_id=market.provider_user.id).order_by(Notification.id)).all()
     assert any("rated “Support worker for days out” 4 out of 5" in n.title for n in provider_told)
 
 
