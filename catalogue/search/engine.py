@@ -22,7 +22,9 @@ import shutil
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from contextlib import contextmanager
+from dataclasses import astuple
 
 from whoosh import index as whoosh_index
 from whoosh.reading import ReaderClosed
@@ -46,6 +48,9 @@ LOCK_FILE = "WRITE.lock"
 GENERATION_PREFIX = "gen-"
 # What a searcher meets when the files under it were replaced or closed: it reopens and tries once more.
 STALE_READER_ERRORS = (OSError, ReaderClosed, whoosh_index.EmptyIndexError)
+# Results kept per searcher, by request: popular searches repeat (the same words, filters and page),
+# and an answer depends only on the request and the index's contents, which a searcher fixes.
+RESULTS_KEPT = 1000
 
 
 class IndexBusy(Exception):
@@ -67,6 +72,8 @@ class CatalogueIndex:
         self._retired = None  # the searcher replaced last, closed at the next replacement
         self._vocabulary: dict | None = None
         self._vocabulary_generation = None
+        self._results: OrderedDict = OrderedDict()  # (request, with_facets) -> SearchResults, for ``_results_of``
+        self._results_of = None
 
     # where the live index is
 
@@ -265,6 +272,7 @@ class CatalogueIndex:
         self._searcher = self._retired = None
         self._searcher_identity = None
         self._vocabulary = None
+        self._results, self._results_of = OrderedDict(), None
 
     def _replace_searcher(self, searcher, identity) -> None:
         """Keep the one being replaced open until the next replacement: a search in another thread
@@ -294,6 +302,27 @@ class CatalogueIndex:
         """Drop the cached searcher (it met a vanished or closed file); the next search reopens."""
         with self._lock:
             self._close_searchers()
+
+    def remembered(self, searcher, key):
+        """The results this searcher gave for ``key`` before, or None. Exact: a change to the index
+        makes a new searcher, and with it an empty memory."""
+        with self._lock:
+            if self._results_of is not searcher:
+                return None
+            found = self._results.get(key)
+            if found is not None:
+                self._results.move_to_end(key)
+            return found
+
+    def remember(self, searcher, key, results) -> None:
+        with self._lock:
+            if self._results_of is not searcher:
+                if searcher is not self._searcher:
+                    return  # replaced while this search ran
+                self._results, self._results_of = OrderedDict(), searcher
+            self._results[key] = results
+            while len(self._results) > RESULTS_KEPT:
+                self._results.popitem(last=False)
 
     def vocabulary(self, searcher) -> dict[str, list[tuple[str, int]]]:
         """Indexed words by first letter, with document frequencies: for spelling correction."""
@@ -354,6 +383,16 @@ def _search(ix: CatalogueIndex, request: SearchRequest, with_facets: bool) -> Se
     searcher = ix.searcher()
     if searcher is None:
         return SearchResults(0, page, page_size, [], {}, {})
+    key = (tuple(tuple(v) if isinstance(v, list) else v for v in astuple(request)), page, page_size, with_facets)
+    found = ix.remembered(searcher, key)
+    if found is not None:
+        return found
+    results = _run(searcher, ix, request, page, page_size, with_facets)
+    ix.remember(searcher, key, results)
+    return results
+
+
+def _run(searcher, ix: CatalogueIndex, request: SearchRequest, page: int, page_size: int, with_facets: bool) -> SearchResults:
     reader = searcher.reader()
     data = reader_data(reader)
     price_name = price_field(request.price_council_slug)

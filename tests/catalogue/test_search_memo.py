@@ -1,0 +1,66 @@
+"""Whoosh results are kept per searcher: a search repeated on an unchanged index is answered from
+memory, and any change to the index (which makes a new searcher) is seen at once."""
+from __future__ import annotations
+
+import pytest
+
+from catalogue import listings
+from catalogue.indexing import current_index
+from catalogue.search import SearchRequest, engine, search
+
+from .support import listing_form, result_titles
+
+
+@pytest.fixture
+def runs(monkeypatch):
+    """How many searches really ran against the index."""
+    ran = []
+    real = engine._run
+
+    def counted(*args, **kwargs):
+        ran.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_run", counted)
+    return ran
+
+
+@pytest.fixture
+def provider(make):
+    council = make.council("aldermoor")
+    return make.provider(council, name="Greenfingers Co-op")
+
+
+@pytest.fixture
+def published(provider):
+    organisation, admin = provider
+    made = listings.create(admin, organisation, title="Bramble clearing", summary="Overgrown gardens cleared.",
+                           category="gardening", price_pence=1800, delivery_modes=["home"], areas=["SK4"])
+    listings.change_status(admin, made, "published")
+    return made
+
+
+def test_the_same_search_twice_runs_once_and_a_different_one_runs_again(published, runs):
+    first = search(current_index(), SearchRequest(text="bramble", categories=["gardening"]))
+    again = search(current_index(), SearchRequest(text="bramble", categories=["gardening"]))
+    other_page = search(current_index(), SearchRequest(text="bramble", categories=["gardening"], page=2))
+    other_words = search(current_index(), SearchRequest(text="gardens"))
+
+    assert again is first and [hit.listing_id for hit in first.hits] == [published.id]
+    assert len(runs) == 3 and other_page.hits == [] and [hit.listing_id for hit in other_words.hits] == [published.id]
+
+
+def test_a_change_to_the_index_is_seen_by_the_next_search(provider, published, browser, client, runs):
+    _organisation, admin = provider
+    assert result_titles(client.get("/catalogue?q=bramble&council=aldermoor")) == ["Bramble clearing"]
+    assert result_titles(client.get("/catalogue?q=bramble&council=aldermoor")) == ["Bramble clearing"]
+    ran_before = len(runs)
+    browser.sign_in(admin.email)
+
+    assert browser.submit(f"/provider/listings/{published.id}/edit", listing_form(title="Hedge trimming")).status_code == 302
+
+    # still public in the database, so only a fresh search can leave it out
+    assert result_titles(client.get("/catalogue?q=bramble&council=aldermoor")) == []
+    assert result_titles(client.get("/catalogue?q=hedge&council=aldermoor")) == ["Hedge trimming"]
+    # once before the change; after it bramble, the free community resources offered when nothing is found, hedge
+    assert ran_before == 1 and len(runs) == 4
