@@ -26,6 +26,7 @@ import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import astuple
 
 from sqlalchemy import text
 from whoosh.support.levenshtein import distance
@@ -165,34 +166,41 @@ class PostgresIndex:
     # searching
 
     def search(self, request: SearchRequest, *, with_facets: bool = True) -> SearchResults:
+        """Results are kept in the shared cache under the documents' version (``_version``), as the
+        Whoosh backend keeps them per searcher: a repeated search costs one query until a change is applied."""
+        with self.engine.connect() as conn:
+            version = self._version(conn)
+            return caching.remember("search", ("postgres", version, astuple(request), with_facets),
+                                    lambda: self._search(conn, request, with_facets, version))
+
+    def _search(self, conn, request: SearchRequest, with_facets: bool, version: list) -> SearchResults:
         page_size = max(1, min(request.page_size, MAX_PAGE_SIZE))
         page = max(1, request.page)
         price_name = price_field(request.price_council_slug)
-        with self.engine.connect() as conn:
-            corrections: dict[str, str] = {}
-            match, rank = self._tsquery(conn, request.text, corrections) if request.text.strip() else (None, None)
-            params: dict = {"match": match, "rank": rank}
-            text_sql = "tsv @@ to_tsquery('simple', :match)" if match else "TRUE"
-            parts = _filter_parts(request, price_name, params)
-            where = " AND ".join([text_sql] + [sql for _, sql in parts])
-            total = conn.execute(text(f"SELECT count(*) FROM search_documents WHERE {where}"), params).scalar()
-            sort = request.sort if request.sort in SORTS else "relevance"
-            if sort == "relevance" and match is None:
-                sort = "newest"
-            price = f"(doc->>'{price_name}')::bigint"
-            score = f"ts_rank({WEIGHTS}, tsv, to_tsquery('simple', :rank), 1)" if rank else "0.0"
-            order = {"relevance": "score DESC, listing_id", "price": f"{price} ASC NULLS FIRST, listing_id",
-                     "rating": "(doc->>'rating')::int DESC, listing_id",
-                     "newest": "(doc->>'published')::bigint DESC, listing_id"}[sort]
-            rows = conn.execute(text(
-                f"SELECT listing_id, {score} AS score, coalesce({price}, 0) AS price FROM search_documents "
-                f"WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"),
-                {**params, "limit": page_size, "offset": (page - 1) * page_size}).all()
-            hits = [Hit(r.listing_id, float(r.score), int(r.price)) for r in rows]
-            facets = (caching.remember("facets", ("postgres", self._version(conn), match, request.filters(),
-                                                  request.council_slug, request.area, price_name),
-                                       lambda: _facets(conn, text_sql, parts, params, request))
-                      if with_facets else {})
+        corrections: dict[str, str] = {}
+        match, rank = self._tsquery(conn, request.text, corrections) if request.text.strip() else (None, None)
+        params: dict = {"match": match, "rank": rank}
+        text_sql = "tsv @@ to_tsquery('simple', :match)" if match else "TRUE"
+        parts = _filter_parts(request, price_name, params)
+        where = " AND ".join([text_sql] + [sql for _, sql in parts])
+        total = conn.execute(text(f"SELECT count(*) FROM search_documents WHERE {where}"), params).scalar()
+        sort = request.sort if request.sort in SORTS else "relevance"
+        if sort == "relevance" and match is None:
+            sort = "newest"
+        price = f"(doc->>'{price_name}')::bigint"
+        score = f"ts_rank({WEIGHTS}, tsv, to_tsquery('simple', :rank), 1)" if rank else "0.0"
+        order = {"relevance": "score DESC, listing_id", "price": f"{price} ASC NULLS FIRST, listing_id",
+                 "rating": "(doc->>'rating')::int DESC, listing_id",
+                 "newest": "(doc->>'published')::bigint DESC, listing_id"}[sort]
+        rows = conn.execute(text(
+            f"SELECT listing_id, {score} AS score, coalesce({price}, 0) AS price FROM search_documents "
+            f"WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"),
+            {**params, "limit": page_size, "offset": (page - 1) * page_size}).all()
+        hits = [Hit(r.listing_id, float(r.score), int(r.price)) for r in rows]
+        facets = (caching.remember("facets", ("postgres", version, match, request.filters(),
+                                              request.council_slug, request.area, price_name),
+                                   lambda: _facets(conn, text_sql, parts, params, request))
+                  if with_facets else {})
         return SearchResults(total, page, page_size, hits, facets, corrections)
 
     @staticmethod

@@ -1,12 +1,13 @@
-"""Whoosh results are kept per searcher: a search repeated on an unchanged index is answered from
-memory, and any change to the index (which makes a new searcher) is seen at once."""
+"""Search results are kept: Whoosh's per searcher, PostgreSQL's in the shared cache under the documents'
+version. A search repeated on an unchanged index is answered from memory, and any change to the index
+(a new searcher, a new version) is seen at once."""
 from __future__ import annotations
 
 import pytest
 
 from catalogue import listings
 from catalogue.indexing import current_index
-from catalogue.search import SearchRequest, engine, search
+from catalogue.search import SearchRequest, engine, pg, search
 
 from .support import listing_form, result_titles
 
@@ -21,7 +22,13 @@ def runs(monkeypatch):
         ran.append(args[2])
         return real(*args, **kwargs)
 
+    def counted_postgres(self, conn, request, *args):
+        ran.append(request)
+        return real_postgres(self, conn, request, *args)
+
+    real_postgres = pg.PostgresIndex._search
     monkeypatch.setattr(engine, "_run", counted)
+    monkeypatch.setattr(pg.PostgresIndex, "_search", counted_postgres)
     return ran
 
 
@@ -40,13 +47,16 @@ def published(provider):
     return made
 
 
+pytestmark = pytest.mark.usefixtures("search_backend")  # against each search backend
+
+
 def test_the_same_search_twice_runs_once_and_a_different_one_runs_again(published, runs):
     first = search(current_index(), SearchRequest(text="bramble", categories=["gardening"]))
     again = search(current_index(), SearchRequest(text="bramble", categories=["gardening"]))
     other_page = search(current_index(), SearchRequest(text="bramble", categories=["gardening"], page=2))
     other_words = search(current_index(), SearchRequest(text="gardens"))
 
-    assert again is first and [hit.listing_id for hit in first.hits] == [published.id]
+    assert again == first and [hit.listing_id for hit in first.hits] == [published.id]
     assert len(runs) == 3 and other_page.hits == [] and [hit.listing_id for hit in other_words.hits] == [published.id]
 
 
