@@ -11,12 +11,15 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from marketplace import caching, clock
 from marketplace.extensions import db
+from marketplace.pricing.service import prices_for
 from marketplace.providers.models import Organisation
 
-from .models import Listing
+from .models import Listing, SearchChange
 from .search import SearchRequest, SearchResults, search
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,34 @@ def checked_search(index, request: SearchRequest, with_facets: bool = True) -> t
     if dropped:
         results = replace(results, total=max(0, results.total - dropped))
     return results, listings
+
+
+# How long a page's list of results is kept. Everything it shows is covered by the change record
+# (the listings, their organisations and approvals, agreed prices, ratings), so a change is seen at once;
+# the date is in the key for "Possibly out of date"; this bounds the rest (a council renamed).
+RESULTS_HTML_SECONDS = 300
+
+
+def shown_results(index, request: SearchRequest, price_council, shopping_for_id, render) -> tuple[SearchResults, dict]:
+    """The search and its page of results as HTML: ``{"html", "shown"}`` (``render(listings, prices)``
+    makes the HTML). Kept in the cache under the hits (which listings, in order), the change record's
+    newest row (any change to what a result shows adds one, in the same transaction), the pricing
+    council, the person being shopped for and today's date: all the HTML depends on. So a repeated
+    search loads no listings and renders no results."""
+    results = search(index, request)
+    version = db.session.scalar(select(func.max(SearchChange.id)))
+    key = (tuple(hit.listing_id for hit in results.hits), version, getattr(price_council, "id", None), shopping_for_id,
+           clock.today().isoformat())
+
+    def build() -> dict:
+        listings = public_listings([hit.listing_id for hit in results.hits])
+        html = str(render(listings, prices_for(listings, price_council))) if listings else ""
+        return {"html": html, "shown": len(listings), "dropped": len(results.hits) - len(listings)}
+
+    shown = caching.remember("search-results", key, build, timeout=RESULTS_HTML_SECONDS)
+    if shown["dropped"]:
+        results = replace(results, total=max(0, results.total - shown["dropped"]))
+    return results, shown
 
 
 def community_alternatives(index, request: SearchRequest, limit: int = 5) -> list[Listing]:

@@ -14,7 +14,7 @@ from marketplace.holders.models import Holder
 from marketplace.holders.service import holder_for_user
 from marketplace.money import MoneyParseError, format_pence, parse_pounds
 from marketplace.policy import can
-from marketplace.pricing.service import MAX_PRICE_PENCE, price_for, prices_for
+from marketplace.pricing.service import MAX_PRICE_PENCE, price_for
 from marketplace.providers.models import Organisation
 from marketplace.web import current_council, id_arg, page_number
 
@@ -22,7 +22,7 @@ from . import community, demand
 from .forms import SuggestCommunityForm, UnmetNeedForm
 from .indexing import current_index
 from .models import ACCESSIBILITY_FEATURES, DAYS, DELIVERY_MODES, LANGUAGES, LISTING_KINDS, Listing, ListingPhoto
-from .results import checked_search, community_alternatives
+from .results import community_alternatives, shown_results
 from .search import SORTS, SearchRequest, search
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
@@ -115,12 +115,16 @@ def _public_form_limit() -> str:
     return current_app.config["PUBLIC_FORM_RATE_LIMIT"]
 
 
-@bp.context_processor
-def _shopping_for() -> dict:
+def shopping_for() -> Holder | None:
     """``?for=<holder id>``: the person a broker or representative is finding support for (from their
     caseload), carried from search to the listing to the order form, if they may order for them."""
     holder = db.session.get(Holder, id_arg("for")) if id_arg("for") else None
-    return {"shopping_for": holder if holder is not None and can(current_user, "holder.order", holder) else None}
+    return holder if holder is not None and can(current_user, "holder.order", holder) else None
+
+
+@bp.context_processor
+def _shopping_for() -> dict:
+    return {"shopping_for": shopping_for()}
 
 
 @bp.get("")
@@ -131,8 +135,11 @@ def index():
     search_request, problems = build_request(council, area)
     problems = ([area_problem] if area_problem else []) + problems
     index_ = current_index()
-    results, listings = checked_search(index_, search_request)
-    prices = prices_for(listings, pricing_council(council))
+    for_holder = shopping_for()
+    results, shown = shown_results(
+        index_, search_request, pricing_council(council), getattr(for_holder, "id", None),
+        lambda listings, prices: render_template("catalogue/_results.html", listings=listings, prices=prices,
+                                                 shopping_for=for_holder))
     new_demand = _is_search() and search_request.page == 1  # later pages of the same search are not new demand
     nearby, alternatives = [], []
     if new_demand and results.total == 0:
@@ -140,8 +147,8 @@ def index():
         alternatives = community_alternatives(index_, search_request)
     councils = db.session.scalars(db.select(Council).order_by(Council.name)).all()
     page = render_template(
-        "catalogue/search.html", title="Find support", results=results, listings=listings, req=search_request,
-        council=council, councils=councils, prices=prices,
+        "catalogue/search.html", title="Find support", results=results, shown=shown, req=search_request,
+        council=council, councils=councils,
         problems=problems, nearby=nearby, community_alternatives=alternatives, is_search=_is_search(),
         taxonomy=taxonomy, filter_labels=filter_labels(), unmet_form=UnmetNeedForm(query=search_request.text, area=area or ""),
     )

@@ -24,7 +24,6 @@ import time
 import uuid
 from collections import OrderedDict
 from contextlib import contextmanager
-from dataclasses import astuple
 
 from whoosh import index as whoosh_index
 from whoosh.reading import ReaderClosed
@@ -383,7 +382,7 @@ def _search(ix: CatalogueIndex, request: SearchRequest, with_facets: bool) -> Se
     searcher = ix.searcher()
     if searcher is None:
         return SearchResults(0, page, page_size, [], {}, {})
-    key = (tuple(tuple(v) if isinstance(v, list) else v for v in astuple(request)), page, page_size, with_facets)
+    key = (request.key(), page, page_size, with_facets)
     found = ix.remembered(searcher, key)
     if found is not None:
         return found

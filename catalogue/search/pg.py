@@ -26,7 +26,6 @@ import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import astuple
 
 from sqlalchemy import text
 from whoosh.support.levenshtein import distance
@@ -170,7 +169,7 @@ class PostgresIndex:
         Whoosh backend keeps them per searcher: a repeated search costs one query until a change is applied."""
         with self.engine.connect() as conn:
             version = self._version(conn)
-            return caching.remember("search", ("postgres", version, astuple(request), with_facets),
+            return caching.remember("search", ("postgres", version, request.key(), with_facets),
                                     lambda: self._search(conn, request, with_facets, version))
 
     def _search(self, conn, request: SearchRequest, with_facets: bool, version: list) -> SearchResults:

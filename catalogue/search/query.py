@@ -3,7 +3,7 @@ how a request becomes Whoosh queries: the typed text, with synonyms and correcti
 filters, each tied to the facet it narrows."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from whoosh import query as Q
 
@@ -37,6 +37,10 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     page_size: int = PAGE_SIZE
+
+    def key(self) -> tuple:
+        """Everything the request asks, as a hashable value: what search results are kept under."""
+        return tuple(tuple(v) if isinstance(v, list) else v for v in astuple(self))
 
     def filters(self) -> dict:
         """The filters in use, for the demand log and links (empty ones left out)."""
