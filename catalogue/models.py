@@ -5,13 +5,29 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import JSON, Boolean, Computed, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Computed,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import now
 from marketplace.extensions import db
 from marketplace.pricing.models import CouncilPrice
+from marketplace.providers.models import OrganisationApproval
 from marketplace.states import Stateful, StateMachine
 from marketplace.taxonomy import PRICE_UNITS  # noqa: F401  (listings are priced in these units)
 from marketplace.types import UTCDateTime
@@ -129,6 +145,15 @@ class Listing(Stateful, db.Model):
         if self.organisation is None:
             return self.council_id is not None
         return bool(self.organisation.approved_council_ids())
+
+    @classmethod
+    def public_condition(cls):
+        """``is_public`` in SQL, for checking many listings in one query without loading them."""
+        approved = (select(OrganisationApproval.id)
+                    .where(OrganisationApproval.organisation_id == cls.organisation_id,
+                           OrganisationApproval.status == "approved").exists())
+        return and_(cls.status == "published",
+                    or_(and_(cls.organisation_id.is_(None), cls.council_id.is_not(None)), approved))
 
     def is_stale(self, at: datetime | None = None) -> bool:
         return (at or now()) - self.last_confirmed_at > STALE_AFTER

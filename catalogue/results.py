@@ -55,21 +55,31 @@ def checked_search(index, request: SearchRequest, with_facets: bool = True) -> t
     return results, listings
 
 
-# How long a page's list of results is kept. Everything it shows is covered by the change record
-# (the listings, their organisations and approvals, agreed prices, ratings), so a change is seen at once;
-# the date is in the key for "Possibly out of date"; this bounds the rest (a council renamed).
+# How long a page's list of results is kept. The key covers what it shows (see ``shown_results``);
+# this bounds what it does not (a council renamed, a change made behind the change record's back).
 RESULTS_HTML_SECONDS = 300
 
 
+def public_ids(ids: list[int]) -> list[int]:
+    """Which of these listings are public now, in the order given: one query, nothing loaded."""
+    if not ids:
+        return []
+    found = set(db.session.scalars(select(Listing.id).where(Listing.id.in_(ids), Listing.public_condition())))
+    return [i for i in ids if i in found]
+
+
 def shown_results(index, request: SearchRequest, price_council, shopping_for_id, render) -> tuple[SearchResults, dict]:
-    """The search and its page of results as HTML: ``{"html", "shown"}`` (``render(listings, prices)``
-    makes the HTML). Kept in the cache under the hits (which listings, in order), the change record's
-    newest row (any change to what a result shows adds one, in the same transaction), the pricing
-    council, the person being shopped for and today's date: all the HTML depends on. So a repeated
-    search loads no listings and renders no results."""
+    """The search and its page of results as HTML: ``{"html", "shown", "dropped"}`` (``render(listings,
+    prices)`` makes the HTML), kept in the cache so a repeated search loads no listings and renders
+    no results. Kept under all the HTML depends on: the state of the index that answered, which hits
+    are public in the database now (asked on every page, so a result never leads to a 404), the
+    change record's newest row (a change to a listing, its organisation, approvals, agreed prices or
+    rating adds one in its own transaction), the pricing council, the person shopped for, and the
+    date ("Possibly out of date")."""
     results = search(index, request)
+    public = public_ids([hit.listing_id for hit in results.hits])
     version = db.session.scalar(select(func.max(SearchChange.id)))
-    key = (tuple(hit.listing_id for hit in results.hits), version, getattr(price_council, "id", None), shopping_for_id,
+    key = (results.index_version, tuple(public), version, getattr(price_council, "id", None), shopping_for_id,
            clock.today().isoformat())
 
     def build() -> dict:

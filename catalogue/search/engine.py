@@ -73,6 +73,7 @@ class CatalogueIndex:
         self._vocabulary_generation = None
         self._results: OrderedDict = OrderedDict()  # (request, with_facets) -> SearchResults, for ``_results_of``
         self._results_of = None
+        self._live_name: str | None = None  # the generation CURRENT last named that had an index
 
     # where the live index is
 
@@ -83,8 +84,13 @@ class CatalogueIndex:
                 name = f.read().strip()
         except FileNotFoundError:
             return None
+        if name == self._live_name:  # checked already: a generation's name is never used twice
+            return os.path.join(self.directory, name)
         path = os.path.join(self.directory, name)
-        return path if name.startswith(GENERATION_PREFIX) and whoosh_index.exists_in(path) else None
+        if name.startswith(GENERATION_PREFIX) and whoosh_index.exists_in(path):
+            self._live_name = name
+            return path
+        return None
 
     def exists(self) -> bool:
         return self.live_directory() is not None
@@ -272,6 +278,7 @@ class CatalogueIndex:
         self._searcher_identity = None
         self._vocabulary = None
         self._results, self._results_of = OrderedDict(), None
+        self._live_name = None
 
     def _replace_searcher(self, searcher, identity) -> None:
         """Keep the one being replaced open until the next replacement: a search in another thread
@@ -282,6 +289,7 @@ class CatalogueIndex:
             except Exception:  # noqa: BLE001
                 pass
         self._retired = self._searcher if self._searcher is not searcher else self._retired
+        searcher.sm_version = uuid.uuid4().hex  # results from it carry this (SearchResults.index_version)
         self._searcher, self._searcher_identity = searcher, identity
 
     def searcher(self):
@@ -424,5 +432,5 @@ def _run(searcher, ix: CatalogueIndex, request: SearchRequest, page: int, page_s
     hits = [Hit(int(searcher.stored_fields(docnum)["id"]), score, int(prices[docnum]) if prices is not None else 0)
             for docnum, score in top]
     facets = facet_counts(data, matched, text_mask, parts, request) if with_facets else {}
-    return SearchResults(total, page, page_size, hits, facets, corrections)
+    return SearchResults(total, page, page_size, hits, facets, corrections, searcher.sm_version)
 

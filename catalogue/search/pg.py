@@ -200,7 +200,7 @@ class PostgresIndex:
                                               request.council_slug, request.area, price_name),
                                    lambda: _facets(conn, text_sql, parts, params, request))
                   if with_facets else {})
-        return SearchResults(total, page, page_size, hits, facets, corrections)
+        return SearchResults(total, page, page_size, hits, facets, corrections, json.dumps(version))
 
     @staticmethod
     def _version(conn) -> list:

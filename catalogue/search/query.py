@@ -68,6 +68,9 @@ class SearchResults:
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
     corrections: dict[str, str]  # what was typed -> the word searched for instead
+    # Which state of the index answered: a new value whenever the index changes (a Whoosh searcher's
+    # own random id; the PostgreSQL documents' version). Pages kept for these results are kept under it.
+    index_version: str = ""
 
     @property
     def pages(self) -> int:

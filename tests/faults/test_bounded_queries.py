@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from marketplace import clock
+from marketplace import caching, clock
 from marketplace.extensions import db
 from marketplace.orders import basket
 
@@ -56,12 +56,17 @@ def add_gardening_listings(make, council, count: int, start: int = 0) -> None:
 
 
 def search_statements(app, client, make, council, query: str) -> tuple[int, int, object]:
-    """(statements for 3 results, statements for 20 results, the 20-result page)."""
+    """(statements for 3 results, statements for 20 results, the 20-result page), each page worked out
+    afresh (the cache emptied first: a kept page of results loads no listings at all)."""
     add_gardening_listings(make, council, 3)
     statements_for(app, client, f"/catalogue?q=gardening{query}")
+    with app.app_context():
+        caching.clear()
     few, page = statements_for(app, client, f"/catalogue?q=gardening{query}")
     assert page_text(page).count("Mowing and weeding.") + page_text(page).count("Grow things together.") == 3
     add_gardening_listings(make, council, 17, start=3)
+    with app.app_context():
+        caching.clear()
     many, page = statements_for(app, client, f"/catalogue?q=gardening{query}")
     assert page_text(page).count("Mowing and weeding.") + page_text(page).count("Grow things together.") == 20
     return few, many, page
