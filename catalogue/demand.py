@@ -5,6 +5,8 @@ reports read these rows.
 """
 from __future__ import annotations
 
+from sqlalchemy import insert
+
 from marketplace.accounts import roles as R
 from marketplace.councils.models import Council
 from marketplace.errors import DomainError
@@ -25,12 +27,13 @@ def searcher_role(user, council_id: int | None) -> str:
     return next((role for role in _ROLE_ORDER if role in held), "public")
 
 
-def record_search(council, request: SearchRequest, result_count: int, role: str) -> SearchLog:
-    row = SearchLog(council_id=getattr(council, "id", None), area=request.area, query=normalise_query(request.text),
-                    filters=request.filters(), result_count=result_count, searcher_role=role)
-    db.session.add(row)
+def record_search(council, request: SearchRequest, result_count: int, role: str) -> None:
+    """One row in the demand log, committed. A plain INSERT, not through the session's unit of work:
+    every search page writes one, and the columns' defaults are all it needs."""
+    db.session.execute(insert(SearchLog).values(
+        council_id=getattr(council, "id", None), area=request.area, query=normalise_query(request.text),
+        filters=request.filters(), result_count=result_count, searcher_role=role))
     db.session.commit()
-    return row
 
 
 def council_for_need(known: Council | None, chosen_slug: str | None, area: str | None) -> Council | None:

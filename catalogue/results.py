@@ -58,6 +58,10 @@ def checked_search(index, request: SearchRequest, with_facets: bool = True) -> t
 # How long a page's list of results is kept. The key covers what it shows (see ``shown_results``);
 # this bounds what it does not (a council renamed, a change made behind the change record's back).
 RESULTS_HTML_SECONDS = 300
+# Kept in each worker, not in Redis: the key holds the answering searcher's own id, which no other
+# worker shares, and a trip to Redis costs about as much as the lookup saves. 500 pages, about 10 MB.
+_PAGES = caching.Kept(500, RESULTS_HTML_SECONDS)
+_FILTERS = caching.Kept(500, RESULTS_HTML_SECONDS)
 
 
 def public_ids(ids: list[int]) -> list[int]:
@@ -87,10 +91,16 @@ def shown_results(index, request: SearchRequest, price_council, shopping_for_id,
         html = str(render(listings, prices_for(listings, price_council))) if listings else ""
         return {"html": html, "shown": len(listings), "dropped": len(results.hits) - len(listings)}
 
-    shown = caching.remember("search-results", key, build, timeout=RESULTS_HTML_SECONDS)
+    shown = _PAGES.remember(key, build)
     if shown["dropped"]:
         results = replace(results, total=max(0, results.total - shown["dropped"]))
     return results, shown
+
+
+def shown_filters(results: SearchResults, request: SearchRequest, render) -> str:
+    """The filters' HTML (``render()`` makes it), kept under the index state and the request: the
+    facet counts come from the results, which those fix."""
+    return _FILTERS.remember((results.index_version, request.key()), lambda: str(render()))
 
 
 def community_alternatives(index, request: SearchRequest, limit: int = 5) -> list[Listing]:

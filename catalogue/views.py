@@ -22,7 +22,7 @@ from . import community, demand
 from .forms import SuggestCommunityForm, UnmetNeedForm
 from .indexing import current_index
 from .models import ACCESSIBILITY_FEATURES, DAYS, DELIVERY_MODES, LANGUAGES, LISTING_KINDS, Listing, ListingPhoto
-from .results import community_alternatives, shown_results
+from .results import community_alternatives, shown_filters, shown_results
 from .search import SORTS, SearchRequest, search
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
@@ -146,11 +146,13 @@ def index():
         nearby = _nearby_areas(index_, search_request, council)
         alternatives = community_alternatives(index_, search_request)
     councils = db.session.scalars(db.select(Council).order_by(Council.name)).all()
+    filters_html = shown_filters(results, search_request, lambda: render_template(
+        "catalogue/_filters.html", results=results, req=search_request, filter_labels=filter_labels()))
     page = render_template(
         "catalogue/search.html", title="Find support", results=results, shown=shown, req=search_request,
         council=council, councils=councils,
         problems=problems, nearby=nearby, community_alternatives=alternatives, is_search=_is_search(),
-        taxonomy=taxonomy, filter_labels=filter_labels(), unmet_form=UnmetNeedForm(query=search_request.text, area=area or ""),
+        taxonomy=taxonomy, filters_html=filters_html, unmet_form=UnmetNeedForm(query=search_request.text, area=area or ""),
     )
     if new_demand:  # after rendering: the log's commit expires every loaded row, which the page would reload one by one
         demand.record_search(council, search_request, results.total, demand.searcher_role(current_user, getattr(council, "id", None)))

@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
+from collections import OrderedDict
 from typing import Callable, TypeVar
 
 from flask import current_app
@@ -91,7 +93,44 @@ def bump(namespace: str) -> None:
 
 
 def clear() -> None:
+    for kept in _kept:
+        kept.clear()
     try:
         cache.clear()
     except Exception as error:  # noqa: BLE001
         _failed(error)
+
+
+class Kept:
+    """Values kept in this process only, the newest ``size``, each for ``seconds``: for what is worth
+    keeping only under a key that already says exactly what it was made from (a search's results, by
+    the searcher that gave them), where a trip to Redis would cost more than it saves."""
+
+    def __init__(self, size: int, seconds: float):
+        self.size, self.seconds = size, seconds
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        _kept.append(self)
+
+    def remember(self, key, compute: Callable[[], T]) -> T:
+        if not current_app.config.get("CACHE_ENABLED", True):
+            return compute()
+        now = time.monotonic()
+        with self._lock:
+            found = self._values.get(key)
+            if found is not None and found[0] > now:
+                self._values.move_to_end(key)
+                return found[1]
+        value = compute()
+        with self._lock:
+            self._values[key] = (now + self.seconds, value)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+_kept: list[Kept] = []

@@ -372,6 +372,10 @@ def main() -> int:
         issued = statements.generate_month(last_month).issued
     with part("the emails queued so far marked sent", log):
         sent = mark_mail_sent(db)
+    with part("planner statistics (ANALYZE, as autovacuum would after bulk loading)", log):
+        db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
     with part("search index (catalogue.indexing.rebuild)", log):
         indexed = rebuild()
     if args.postgres_search:

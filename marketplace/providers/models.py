@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -83,7 +83,8 @@ class OrganisationApproval(Stateful, db.Model):
     """Whether a council lets an organisation trade in its area: pending, approved, suspended, rejected."""
 
     __tablename__ = "organisation_approvals"
-    __table_args__ = (UniqueConstraint("organisation_id", "council_id", name="uq_org_approval_org_council"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "council_id", name="uq_org_approval_org_council"),
+                      Index("ix_organisation_approvals_organisation_id_status", "organisation_id", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
