@@ -70,6 +70,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from catalogue.search import CatalogueIndex, IndexedListing, SearchRequest, document, price_field, search  # noqa: E402
+from catalogue.search import engine as search_engine  # noqa: E402
+
+# Every timed run searches: the index keeps no results (the app keeps a searcher's results by request,
+# and a repeated query would be answered from memory; outside an app there is no shared cache either).
+search_engine.RESULTS_KEPT = 0
 from marketplace import taxonomy  # noqa: E402
 
 SEED = 20260301

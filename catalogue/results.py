@@ -58,10 +58,10 @@ def checked_search(index, request: SearchRequest, with_facets: bool = True) -> t
 # How long a page's list of results is kept. The key covers what it shows (see ``shown_results``);
 # this bounds what it does not (a council renamed, a change made behind the change record's back).
 RESULTS_HTML_SECONDS = 300
-# Kept in each worker, not in Redis: the key holds the answering searcher's own id, which no other
-# worker shares, and a trip to Redis costs about as much as the lookup saves. 500 pages, about 10 MB.
-_PAGES = caching.Kept(500, RESULTS_HTML_SECONDS)
-_FILTERS = caching.Kept(500, RESULTS_HTML_SECONDS)
+# Kept in each worker (500 pages, about 10 MB) in front of the shared cache: every worker of a node
+# reads the same index, so one renders a page and the others take it.
+_PAGES = caching.Kept(500, RESULTS_HTML_SECONDS, "search-pages")
+_FILTERS = caching.Kept(500, RESULTS_HTML_SECONDS, "search-filters")
 
 
 def public_ids(ids: list[int]) -> list[int]:

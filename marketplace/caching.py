@@ -22,7 +22,7 @@ import time
 from collections import OrderedDict
 from typing import Callable, TypeVar
 
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_caching import Cache
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,9 @@ def key_for(namespace: str, *parts) -> str:
 
 
 def remember(namespace: str, parts: tuple, compute: Callable[[], T], timeout: int | None = None) -> T:
-    """The cached value for ``parts`` in ``namespace``, computing and storing it when missing."""
-    if not current_app.config.get("CACHE_ENABLED", True):
+    """The cached value for ``parts`` in ``namespace``, computing and storing it when missing (outside
+    an app, as in a benchmark, there is no cache)."""
+    if not has_app_context() or not current_app.config.get("CACHE_ENABLED", True):
         return compute()
     try:
         key = key_for(namespace, *parts)
@@ -102,18 +103,19 @@ def clear() -> None:
 
 
 class Kept:
-    """Values kept in this process only, the newest ``size``, each for ``seconds``: for what is worth
-    keeping only under a key that already says exactly what it was made from (a search's results, by
-    the searcher that gave them), where a trip to Redis would cost more than it saves."""
+    """Values kept in this process, the newest ``size``, each for ``seconds``, in front of the shared
+    cache's ``namespace`` (if given): for values under a key that says exactly what they were made
+    from (a page of search results, by the state of the index), asked for so often that even a trip
+    to Redis counts, yet worth sharing, so that one worker's work saves the others theirs."""
 
-    def __init__(self, size: int, seconds: float):
-        self.size, self.seconds = size, seconds
+    def __init__(self, size: int, seconds: float, namespace: str | None = None):
+        self.size, self.seconds, self.namespace = size, seconds, namespace
         self._values: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         _kept.append(self)
 
     def remember(self, key, compute: Callable[[], T]) -> T:
-        if not current_app.config.get("CACHE_ENABLED", True):
+        if not has_app_context() or not current_app.config.get("CACHE_ENABLED", True):
             return compute()
         now = time.monotonic()
         with self._lock:
@@ -121,7 +123,7 @@ class Kept:
             if found is not None and found[0] > now:
                 self._values.move_to_end(key)
                 return found[1]
-        value = compute()
+        value = remember(self.namespace, key, compute, timeout=int(self.seconds)) if self.namespace else compute()
         with self._lock:
             self._values[key] = (now + self.seconds, value)
             while len(self._values) > self.size:

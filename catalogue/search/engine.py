@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from whoosh import index as whoosh_index
 from whoosh.reading import ReaderClosed
 
+from marketplace import caching
+
 from .bits import and_masks
 from .masks import facet_counts, reader_data
 from .query import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResults, filter_parts, text_query
@@ -289,7 +291,9 @@ class CatalogueIndex:
             except Exception:  # noqa: BLE001
                 pass
         self._retired = self._searcher if self._searcher is not searcher else self._retired
-        searcher.sm_version = uuid.uuid4().hex  # results from it carry this (SearchResults.index_version)
+        # Results from it carry this (SearchResults.index_version): the generation's unique name and
+        # Whoosh's commit number, the same for every worker reading this index, new at every change.
+        searcher.sm_version = f"{os.path.basename(identity)}:{searcher.reader().generation()}"
         self._searcher, self._searcher_identity = searcher, identity
 
     def searcher(self):
@@ -394,7 +398,9 @@ def _search(ix: CatalogueIndex, request: SearchRequest, with_facets: bool) -> Se
     found = ix.remembered(searcher, key)
     if found is not None:
         return found
-    results = _run(searcher, ix, request, page, page_size, with_facets)
+    # then the shared cache, where another worker reading the same index may have put it
+    results = caching.remember("search", (searcher.sm_version, key),
+                               lambda: _run(searcher, ix, request, page, page_size, with_facets))
     ix.remember(searcher, key, results)
     return results
 

@@ -74,3 +74,15 @@ def test_a_change_to_the_index_is_seen_by_the_next_search(provider, published, b
     assert result_titles(client.get("/catalogue?q=hedge&council=aldermoor")) == ["Hedge trimming"]
     # once before the change; after it bramble, the free community resources offered when nothing is found, hedge
     assert ran_before == 1 and len(runs) == 4
+
+
+def test_another_worker_reading_the_same_index_takes_the_results_from_the_shared_cache(app, published, runs, search_backend):
+    if search_backend != "whoosh":
+        pytest.skip("PostgreSQL's documents are one index for every worker already")
+    first = search(current_index(), SearchRequest(text="bramble"))
+    other_worker = engine.CatalogueIndex(app.config["SEARCH_INDEX_DIR"])  # its own searcher, as in another process
+
+    again = search(other_worker, SearchRequest(text="bramble"))
+
+    assert again == first and len(runs) == 1
+    assert other_worker.searcher() is not current_index().searcher()
