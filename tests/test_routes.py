@@ -72,7 +72,7 @@ PUBLIC = {"accounts.accept_invitation", "accounts.forgot_password", "accounts.re
                                                  "taxonomies", "taxonomy", "taxonomy_terms", "taxonomy_term",
                                                  "service_at_locations", "service_at_location"))}  # the open-data feed
 OWN_ACCOUNT = {"accounts.settings", "home.switch_council", "notifications.index", "notifications.mark_read",
-               "orders.ask", "orders.enquiries"}
+               "orders.ask", "orders.enquiries", "jobs.index"}
 BY_ENDPOINT = {
     # the holder's record, plan and money
     "holders.show": HOLDER_VIEWERS, "plans.money": HOLDER_VIEWERS, "plans.show": HOLDER_VIEWERS,

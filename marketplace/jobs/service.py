@@ -19,10 +19,14 @@ import logging
 import redis
 from flask import current_app
 from rq import Queue, Retry, get_current_job
+from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
 
 from .. import clock
+from ..accounts import roles as R
 from ..errors import DomainError
 from ..extensions import db
+from ..policy import can
 from .kinds import KINDS, PLAIN_ERRORS
 from .models import JOB, Job
 
@@ -224,3 +228,12 @@ def _fail(job_id: int, attempt: int, message: str) -> None:
 def for_starter(user, limit: int = 20) -> list[Job]:
     """The jobs this person started, newest first."""
     return db.session.scalars(db.select(Job).where(Job.started_by_id == user.id).order_by(Job.id.desc()).limit(limit)).all()
+
+
+def followed_by(user, limit: int = 50) -> list[Job]:
+    """The jobs this person may follow, newest first: those they started and, for a council's
+    administrators, the council's (``job.view`` decides each)."""
+    councils = {g.council_id for g in user.grants if g.role == R.ADMINISTRATOR and g.council_id is not None}
+    found = db.session.scalars(db.select(Job).where(or_(Job.started_by_id == user.id, Job.council_id.in_(councils)))
+                               .options(selectinload(Job.started_by)).order_by(Job.id.desc()).limit(limit))
+    return [job for job in found if can(user, "job.view", job)]

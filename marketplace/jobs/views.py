@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..forms import ConfirmForm
+from ..policy import require
 from ..statements.service import latest_month, month_name
 from ..web import attempt, council_page, load
 from . import service
@@ -24,6 +25,15 @@ LONDON = ZoneInfo("Europe/London")
 def _when(moment) -> str:
     """A stored UTC time as people here read it."""
     return moment.astimezone(LONDON).strftime("%-d %B %Y, %H:%M") if moment else ""
+
+
+@bp.get("/jobs")
+@login_required
+def index():
+    """The jobs this person started (and, for administrators, their council's), with how far each has got."""
+    require(current_user, "account.own")
+    return render_template("jobs/index.html", jobs=service.followed_by(current_user), when=_when, titled=service.title,
+                           title="Your jobs")
 
 
 @bp.get("/jobs/<int:job_id>")

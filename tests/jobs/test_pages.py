@@ -70,3 +70,23 @@ def test_the_cqc_import_runs_in_the_background_and_its_page_gives_the_counts(app
     text = page_text(browser.get(started.headers["Location"]))
     assert "Import CQC ratings" in text and "Read 1 row. 1 organisation updated." in text
     assert db.session.get(Organisation, organisation.id).cqc_rating == "Good"
+
+
+def test_the_jobs_page_lists_a_persons_own_jobs_and_their_councils_for_administrators(app, no_redis, october, make):
+    council, _budgets, finance, admin = october
+    mine = service.enqueue(finance, "statements", council=council, month="2026-10", council_id=council.id)
+    by_command = service.enqueue(None, "statements", council=council, month="2026-09", council_id=council.id)
+    other = make.council("birchley")
+    elsewhere = service.enqueue(None, "statements", council=other, month="2026-10", council_id=other.id)
+
+    finance_page = page_text(signed_in(app, finance).get("/jobs"))
+    admin_page = signed_in(app, admin).get("/jobs")
+    coordinator_page = page_text(signed_in(app, make.user(R.CARE_COORDINATOR, council)).get("/jobs"))
+
+    assert "Statements for October 2026" in finance_page and "Statements for September 2026" not in finance_page
+    assert "Finished" in finance_page and "100%" in finance_page
+    links = admin_page.get_data(as_text=True)
+    assert f"/jobs/{mine.id}" in links and f"/jobs/{by_command.id}" in links and f"/jobs/{elsewhere.id}" not in links
+    assert "by a scheduled command" in page_text(admin_page) and f"by {finance.name}" in page_text(admin_page)
+    assert "You have not started any jobs." in coordinator_page
+    assert "All your jobs" in page_text(signed_in(app, finance).get(f"/jobs/{mine.id}"))
