@@ -73,7 +73,8 @@ def _start(kind: str, council=None, **parameters) -> None:
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None
-    click.echo(f"Job {job.id}: {service.title(job)}, {job.chunks_total} chunks. "
+    parts = f"{job.chunks_total} {'part' if job.chunks_total == 1 else 'parts'}"
+    click.echo(f"Job {job.id}: {service.title(job)}, in {parts}. "
                + ("Queued; `flask jobs status " + str(job.id) + "` shows its progress." if service.redis_url()
                   else f"Ran here (no Redis): {job.status_label.lower()}."))
 

@@ -138,7 +138,7 @@ def test_the_commands_enqueue_work_and_report_a_job(app, queue, october):
     started = runner.invoke(args=["jobs", "enqueue", "statements", "--month", "2026-10", "--council", "aldermoor", "--chunk", "2"])
     assert started.exit_code == 0, started.output
     job_id = db.session.scalar(db.select(Job.id))
-    assert f"Job {job_id}: Statements for October 2026, 3 chunks. Queued" in started.output
+    assert f"Job {job_id}: Statements for October 2026, in 3 parts. Queued" in started.output
 
     worked = runner.invoke(args=["jobs", "worker", "--burst"])
     assert worked.exit_code == 0, worked.output
@@ -183,3 +183,11 @@ def test_with_the_queue_down_the_job_fails_at_once_saying_nothing_was_done(app, 
     job = fresh(service.enqueue(finance, "statements", council=council, month="2026-10", council_id=council.id))
     assert job.status == "failed" and job.error.startswith("The job could not be put on the queue")
     assert statements_count() == 0
+
+
+def test_without_redis_the_command_runs_the_job_here_and_says_so(app, no_redis, october):
+    started = app.test_cli_runner().invoke(args=["jobs", "enqueue", "statements", "--month", "2026-10", "--council", "aldermoor"])
+    job_id = db.session.scalar(db.select(Job.id))
+    assert started.exit_code == 0, started.output
+    assert f"Job {job_id}: Statements for October 2026, in 1 part. Ran here (no Redis): finished." in started.output
+    assert statements_count() == 5
