@@ -146,9 +146,12 @@ def revoke_delegation(actor, delegation: Delegation) -> Delegation:
 
 def holders_acting_for(user) -> list[Holder]:
     """Holders whose account ``user`` may see through a live delegation (a broker's caseload), with
-    their councils, in two queries however many there are."""
+    their councils and delegations (what the policy reads to say what ``user`` may do for each), in
+    four queries however many there are."""
+    holder = selectinload(Delegation.holder)
     delegations = db.session.scalars(db.select(Delegation).filter_by(delegate_id=user.id, revoked_at=None)
-                                     .options(selectinload(Delegation.holder).selectinload(Holder.council))).all()
+                                     .options(holder.selectinload(Holder.council),
+                                              holder.selectinload(Holder.delegations))).all()
     return sorted({d.holder for d in delegations if d.is_active()}, key=lambda h: (h.name, h.id))
 
 

@@ -305,3 +305,26 @@ def test_each_report_sends_as_many_statements_for_9_orders_as_for_3(app, market,
     for name, few in before.items():
         many, _ = statements_for(app, browser, f"/council/reports/{name}?start=2026-04&end=2026-11")
         assert_bounded(few, many, ceiling=20)
+
+
+# --- the order form for a broker with a caseload ------------------------------------
+
+
+def test_the_order_form_sends_as_many_statements_for_a_caseload_of_9_as_of_3(app, make, signed_in):
+    council = make.council("aldermoor")
+    organisation = make.organisation(name="Out and About Ltd", approved_in=(council,))
+    listing = make.listing(organisation, title="Cinema trips", category="leisure", price_pence=2000)
+    broker = make.user(R.BROKER, council, email="broker@example.com")
+
+    def caseload(start, count):
+        for n in range(start, start + count):
+            make.delegation(make.holder(council, name=f"Person {n}"), broker, ["view", "order"], kind="broker")
+
+    caseload(0, FEW)
+
+    def listed(text, grown):
+        assert text.count("Person ") == (FEW + MANY if grown else FEW)
+
+    few, many = measure(app, signed_in(broker), f"/orders/new?listing={listing.id}", lambda: caseload(FEW, MANY), listed)
+
+    assert_bounded(few, many, ceiling=15)
