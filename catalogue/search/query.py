@@ -68,8 +68,9 @@ class SearchResults:
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
     corrections: dict[str, str]  # what was typed -> the word searched for instead
-    # Which state of the index answered: a new value whenever the index changes (a Whoosh searcher's
-    # own random id; the PostgreSQL documents' version). Pages kept for these results are kept under it.
+    # Which state of the index answered, new whenever the index changes: for Whoosh the generation's
+    # name and commit number (the same in every worker reading it); for PostgreSQL the documents'
+    # position in the change record. Results and pages are kept under it.
     index_version: str = ""
 
     @property

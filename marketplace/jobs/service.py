@@ -225,11 +225,6 @@ def _fail(job_id: int, attempt: int, message: str) -> None:
     db.session.commit()
 
 
-def for_starter(user, limit: int = 20) -> list[Job]:
-    """The jobs this person started, newest first."""
-    return db.session.scalars(db.select(Job).where(Job.started_by_id == user.id).order_by(Job.id.desc()).limit(limit)).all()
-
-
 def followed_by(user, limit: int = 50) -> list[Job]:
     """The jobs this person may follow, newest first: those they started and, for a council's
     administrators, the council's (``job.view`` decides each)."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from catalogue import listings
 from catalogue.indexing import current_index
 from catalogue.search import SearchRequest, engine, pg, search
 
 from .support import listing_form, result_titles
+from .test_index_sync import provider, published  # noqa: F401 -- the same Greenfingers listing
 
 
 @pytest.fixture
@@ -30,21 +30,6 @@ def runs(monkeypatch):
     monkeypatch.setattr(engine, "_run", counted)
     monkeypatch.setattr(pg.PostgresIndex, "_search", counted_postgres)
     return ran
-
-
-@pytest.fixture
-def provider(make):
-    council = make.council("aldermoor")
-    return make.provider(council, name="Greenfingers Co-op")
-
-
-@pytest.fixture
-def published(provider):
-    organisation, admin = provider
-    made = listings.create(admin, organisation, title="Bramble clearing", summary="Overgrown gardens cleared.",
-                           category="gardening", price_pence=1800, delivery_modes=["home"], areas=["SK4"])
-    listings.change_status(admin, made, "published")
-    return made
 
 
 pytestmark = pytest.mark.usefixtures("search_backend")  # against each search backend
